@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/openswf/openswf/node"
+)
+
+const usage = `usage: openswf <command> [flags]
+
+commands:
+  serve   run the service (flags: --addr, --db, --poll-hold; env OPENSWF_ADDR, OPENSWF_DB)
+`
+
+// Run runs the command named by args until ctx ends; logs go to logw.
+func Run(ctx context.Context, args []string, logw io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], logw)
+	case "help", "-h", "--help":
+		fmt.Fprint(logw, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, logw io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(logw)
+	addr := fs.String("addr", envOr("OPENSWF_ADDR", "127.0.0.1:7740"), "address to listen on (env OPENSWF_ADDR)")
+	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file, :memory:, or postgres:// URL (env OPENSWF_DB)")
+	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
+	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(logw, nil))
+	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: n.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("openswf listening", "addr", ln.Addr().String(), "db", *db)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("openswf shutting down")
+	// Release long polls first so that Shutdown does not wait out their hold.
+	n.Engine.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

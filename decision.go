@@ -1,0 +1,88 @@
+package openswf
+
+// DecisionType is the type of a decision a decider returns.
+type DecisionType string
+
+// The SWF decision types.
+const (
+	DecisionScheduleActivityTask                   DecisionType = "ScheduleActivityTask"
+	DecisionRequestCancelActivityTask              DecisionType = "RequestCancelActivityTask"
+	DecisionCompleteWorkflowExecution              DecisionType = "CompleteWorkflowExecution"
+	DecisionFailWorkflowExecution                  DecisionType = "FailWorkflowExecution"
+	DecisionCancelWorkflowExecution                DecisionType = "CancelWorkflowExecution"
+	DecisionContinueAsNewWorkflowExecution         DecisionType = "ContinueAsNewWorkflowExecution"
+	DecisionRecordMarker                           DecisionType = "RecordMarker"
+	DecisionStartTimer                             DecisionType = "StartTimer"
+	DecisionCancelTimer                            DecisionType = "CancelTimer"
+	DecisionSignalExternalWorkflowExecution        DecisionType = "SignalExternalWorkflowExecution"
+	DecisionRequestCancelExternalWorkflowExecution DecisionType = "RequestCancelExternalWorkflowExecution"
+	DecisionStartChildWorkflowExecution            DecisionType = "StartChildWorkflowExecution"
+	DecisionScheduleLambdaFunction                 DecisionType = "ScheduleLambdaFunction"
+)
+
+// Decision is one decision of a completed decision task: its type and the attributes member that matches
+// it, with the wire's member names.
+type Decision struct {
+	Type                      DecisionType                         `json:"decisionType"`
+	ScheduleActivityTask      *ScheduleActivityTaskAttributes      `json:"scheduleActivityTaskDecisionAttributes,omitempty"`
+	RequestCancelActivityTask *RequestCancelActivityTaskAttributes `json:"requestCancelActivityTaskDecisionAttributes,omitempty"`
+	CompleteWorkflowExecution *CompleteWorkflowExecutionAttributes `json:"completeWorkflowExecutionDecisionAttributes,omitempty"`
+	FailWorkflowExecution     *FailWorkflowExecutionAttributes     `json:"failWorkflowExecutionDecisionAttributes,omitempty"`
+	CancelWorkflowExecution   *CancelWorkflowExecutionAttributes   `json:"cancelWorkflowExecutionDecisionAttributes,omitempty"`
+	RecordMarker              *RecordMarkerAttributes              `json:"recordMarkerDecisionAttributes,omitempty"`
+	StartTimer                *StartTimerAttributes                `json:"startTimerDecisionAttributes,omitempty"`
+	CancelTimer               *CancelTimerAttributes               `json:"cancelTimerDecisionAttributes,omitempty"`
+}
+
+// ScheduleActivityTaskAttributes are ScheduleActivityTask's attributes.
+type ScheduleActivityTaskAttributes struct {
+	ActivityType           ActivityType `json:"activityType"`
+	ActivityID             string       `json:"activityId"`
+	Control                string       `json:"control,omitempty"`
+	Input                  string       `json:"input,omitempty"`
+	ScheduleToCloseTimeout string       `json:"scheduleToCloseTimeout,omitempty"`
+	TaskList               *TaskList    `json:"taskList,omitempty"`
+	TaskPriority           string       `json:"taskPriority,omitempty"`
+	ScheduleToStartTimeout string       `json:"scheduleToStartTimeout,omitempty"`
+	StartToCloseTimeout    string       `json:"startToCloseTimeout,omitempty"`
+	HeartbeatTimeout       string       `json:"heartbeatTimeout,omitempty"`
+}
+
+// RequestCancelActivityTaskAttributes are RequestCancelActivityTask's attributes.
+type RequestCancelActivityTaskAttributes struct {
+	ActivityID string `json:"activityId"`
+}
+
+// CompleteWorkflowExecutionAttributes are CompleteWorkflowExecution's attributes.
+type CompleteWorkflowExecutionAttributes struct {
+	Result string `json:"result,omitempty"`
+}
+
+// FailWorkflowExecutionAttributes are FailWorkflowExecution's attributes.
+type FailWorkflowExecutionAttributes struct {
+	Reason  string `json:"reason,omitempty"`
+	Details string `json:"details,omitempty"`
+}
+
+// CancelWorkflowExecutionAttributes are CancelWorkflowExecution's attributes.
+type CancelWorkflowExecutionAttributes struct {
+	Details string `json:"details,omitempty"`
+}
+
+// RecordMarkerAttributes are RecordMarker's attributes.
+type RecordMarkerAttributes struct {
+	MarkerName string `json:"markerName"`
+	Details    string `json:"details,omitempty"`
+}
+
+// StartTimerAttributes are StartTimer's attributes.
+type StartTimerAttributes struct {
+	TimerID            string `json:"timerId"`
+	Control            string `json:"control,omitempty"`
+	StartToFireTimeout string `json:"startToFireTimeout"`
+}
+
+// CancelTimerAttributes are CancelTimer's attributes.
+type CancelTimerAttributes struct {
+	TimerID string `json:"timerId"`
+}

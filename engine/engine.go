@@ -1,0 +1,271 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/openswf/openswf"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// PollHold is how long a long poll waits for a task before it answers empty. It defaults to 55 s, a
+	// little under the 60 s read timeout of botocore-based clients.
+	PollHold time.Duration
+	// DisableTimerLoop stops the engine from firing timers by itself; tests then call FireDue after
+	// advancing their clock.
+	DisableTimerLoop bool
+	// TimerWorkers is how many due timers fire concurrently (their transitions share group commits).
+	TimerWorkers int
+	// Logger receives operational logs.
+	Logger *slog.Logger
+}
+
+const (
+	defaultPollHold = 55 * time.Second
+	// maxOpenActivities, maxOpenTimers are SWF's per-execution limits.
+	maxOpenActivities = 1000
+	maxOpenTimers     = 1000
+	maxDomainTags     = 50
+	maxPageSize       = 1000
+	maxConflictRetry  = 64
+)
+
+// Engine applies SWF's rules over a Store.
+type Engine struct {
+	store  openswf.Store
+	clock  openswf.Clock
+	opts   Options
+	log    *slog.Logger
+	tokens *tokenCodec
+
+	matcher *matcher
+	timers  *timerQueue
+
+	closing chan struct{}
+	wg      sync.WaitGroup
+}
+
+// New returns an engine over store, reading time from clock. Call Open before use.
+func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
+	if opts.PollHold <= 0 {
+		opts.PollHold = defaultPollHold
+	}
+	if opts.TimerWorkers <= 0 {
+		opts.TimerWorkers = 16
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Engine{
+		store:   store,
+		clock:   clock,
+		opts:    opts,
+		log:     opts.Logger,
+		matcher: newMatcher(),
+		timers:  newTimerQueue(),
+		closing: make(chan struct{}),
+	}
+}
+
+// Open loads the token key, refills the task lists and the timer queue from the store, and starts firing
+// timers. Deadlines that passed while the server was down fire at once.
+func (e *Engine) Open(ctx context.Context) error {
+	key, err := e.store.Secret(ctx, "task-token-key", func() ([]byte, error) {
+		b := make([]byte, 32)
+		_, err := rand.Read(b)
+		return b, err
+	})
+	if err != nil {
+		return fmt.Errorf("load token key: %w", err)
+	}
+	e.tokens = newTokenCodec(key)
+	if err := e.store.LoadPendingTasks(ctx, func(p openswf.PendingTask) error {
+		e.matcher.add(p)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("load pending tasks: %w", err)
+	}
+	if err := e.store.LoadTimers(ctx, func(t openswf.Timer) error {
+		e.timers.push(t.TimerKey, t.Due)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("load timers: %w", err)
+	}
+	if !e.opts.DisableTimerLoop {
+		e.wg.Add(1)
+		go e.timerLoop()
+	}
+	return nil
+}
+
+// Close stops the timer loop and releases waiting pollers. It does not close the store.
+func (e *Engine) Close() error {
+	select {
+	case <-e.closing:
+	default:
+		close(e.closing)
+	}
+	e.matcher.closeAll()
+	e.wg.Wait()
+	return nil
+}
+
+// errStale tells an update function that the thing it was asked to act on moved on; it is not an error
+// for the caller.
+var errStale = errors.New("stale")
+
+// txn collects one transition while an update function decides it.
+type txn struct {
+	e   *Engine
+	x   *openswf.Execution
+	now time.Time
+	tr  openswf.Transition
+	// after-commit effects
+	tasks []openswf.PendingTask
+}
+
+// update loads the run, lets fn decide a transition on it, and applies it, retrying on conflicts. fn may
+// return errStale to make no change.
+func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error) (*openswf.Execution, error) {
+	for attempt := 0; ; attempt++ {
+		x, err := e.store.GetRun(ctx, runID)
+		if err != nil {
+			if errors.Is(err, openswf.ErrNotFound) {
+				return nil, openswf.Errorf(openswf.KindUnknownResource, "Unknown execution: runId=%s", runID)
+			}
+			return nil, fmt.Errorf("load execution: %w", err)
+		}
+		x.Version++
+		t := &txn{e: e, x: x, now: e.clock.Now()}
+		if err := fn(t); err != nil {
+			return x, err
+		}
+		err = e.commit(ctx, t)
+		if errors.Is(err, openswf.ErrConflict) && attempt < maxConflictRetry {
+			continue
+		}
+		return x, err
+	}
+}
+
+// commit applies the transition and then publishes its effects: new tasks to the task lists and new
+// deadlines to the timer queue.
+func (e *Engine) commit(ctx context.Context, t *txn) error {
+	t.tr.Execution = t.x
+	if err := e.store.Apply(ctx, &t.tr); err != nil {
+		return err
+	}
+	for _, tm := range t.tr.PutTimers {
+		e.timers.push(tm.TimerKey, tm.Due)
+	}
+	for _, p := range t.tasks {
+		e.matcher.add(p)
+	}
+	return nil
+}
+
+// event appends an event with the given attributes and returns its id.
+func (t *txn) event(typ openswf.EventType, attrs any) int64 {
+	raw, err := json.Marshal(attrs)
+	if err != nil {
+		// The attribute structs are plain data; this cannot fail.
+		panic(fmt.Sprintf("marshal %s attributes: %v", typ, err))
+	}
+	id := t.x.NextEventID
+	t.x.NextEventID++
+	t.tr.Events = append(t.tr.Events, openswf.HistoryEvent{ID: id, Time: t.now, Type: typ, Attributes: raw})
+	return id
+}
+
+func (t *txn) putTimer(kind openswf.TimerKind, id int64, due time.Time) {
+	t.tr.PutTimers = append(t.tr.PutTimers, openswf.Timer{
+		TimerKey: openswf.TimerKey{RunID: t.x.RunID, Kind: kind, ID: id},
+		Domain:   t.x.Domain,
+		Due:      due,
+	})
+}
+
+func (t *txn) deleteTimer(kind openswf.TimerKind, id int64) {
+	t.tr.DeleteTimers = append(t.tr.DeleteTimers, openswf.TimerKey{RunID: t.x.RunID, Kind: kind, ID: id})
+}
+
+// scheduleDecision makes sure a decision task follows the events just added: it schedules one if none is
+// open, or remembers to schedule one when the started one closes.
+func (t *txn) scheduleDecision() {
+	x := t.x
+	if !x.Open {
+		return
+	}
+	switch {
+	case x.Decision.Started():
+		x.PendingDecision = true
+		return
+	case x.Decision.Scheduled():
+		return
+	}
+	id := t.event(openswf.EventDecisionTaskScheduled, openswf.DecisionTaskScheduledAttributes{
+		TaskList:            openswf.TaskList{Name: x.TaskList},
+		TaskPriority:        x.TaskPriority,
+		StartToCloseTimeout: x.TaskStartToClose,
+	})
+	x.Decision = openswf.DecisionTaskState{
+		ScheduledID:  id,
+		TaskList:     x.TaskList,
+		Priority:     x.TaskPriority,
+		StartToClose: x.TaskStartToClose,
+		ScheduledAt:  t.now,
+	}
+	x.PendingDecision = false
+	t.tasks = append(t.tasks, openswf.PendingTask{
+		Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.TaskList, RunID: x.RunID,
+		ScheduledID: id, Priority: parsePriority(x.TaskPriority), ScheduledAt: t.now,
+	})
+}
+
+// closeExecution closes the run with the given status and abandons everything still open in it: activity
+// tasks (their tokens stop working), timers and the decision task.
+func (t *txn) closeExecution(status string) {
+	x := t.x
+	x.Open = false
+	x.CloseStatus = status
+	x.ClosedAt = t.now
+	for _, sched := range x.Activities {
+		t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: sched, Heartbeats: -1})
+		t.deleteActivityTimers(sched)
+	}
+	x.Activities = nil
+	x.CancelRequests = nil
+	for _, tm := range x.Timers {
+		t.deleteTimer(openswf.TimerUser, tm.StartedEventID)
+	}
+	x.Timers = nil
+	if x.Decision.ScheduledID != 0 {
+		t.deleteTimer(openswf.TimerDecisionStartToClose, x.Decision.ScheduledID)
+	}
+	x.Decision = openswf.DecisionTaskState{}
+	x.PendingDecision = false
+	t.deleteTimer(openswf.TimerWorkflowStartToClose, 0)
+}
+
+func (t *txn) deleteActivityTimers(sched int64) {
+	t.deleteTimer(openswf.TimerActivityScheduleToStart, sched)
+	t.deleteTimer(openswf.TimerActivityScheduleToClose, sched)
+	t.deleteTimer(openswf.TimerActivityStartToClose, sched)
+	t.deleteTimer(openswf.TimerActivityHeartbeat, sched)
+}
+
+// closeActivity removes an open activity task from the run, guarded by the heartbeat count it was decided
+// on (negative: unguarded).
+func (t *txn) closeActivity(a *openswf.ActivityTask, heartbeats int64) {
+	t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: a.ScheduledID, Heartbeats: heartbeats})
+	t.deleteActivityTimers(a.ScheduledID)
+	delete(t.x.Activities, a.ActivityID)
+	delete(t.x.CancelRequests, a.ScheduledID)
+}

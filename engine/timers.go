@@ -1,0 +1,236 @@
+package engine
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/openswf/openswf"
+)
+
+// timerQueue holds the deadlines this node fires, earliest first. Entries may be stale (the thing closed, or
+// a heartbeat moved the deadline): firing re-reads the state, so a stale entry costs one lookup.
+type timerQueue struct {
+	mu   sync.Mutex
+	h    timerHeap
+	wake chan struct{} // signalled when an earlier deadline arrives
+}
+
+type dueTimer struct {
+	key openswf.TimerKey
+	due time.Time
+}
+
+func newTimerQueue() *timerQueue { return &timerQueue{wake: make(chan struct{}, 1)} }
+
+func (q *timerQueue) push(k openswf.TimerKey, due time.Time) {
+	q.mu.Lock()
+	heap.Push(&q.h, dueTimer{k, due})
+	first := q.h[0].key == k && q.h[0].due.Equal(due)
+	q.mu.Unlock()
+	if first {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// popDue removes and returns the timers due at now.
+func (q *timerQueue) popDue(now time.Time) []dueTimer {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []dueTimer
+	for len(q.h) > 0 && !q.h[0].due.After(now) {
+		out = append(out, heap.Pop(&q.h).(dueTimer))
+	}
+	return out
+}
+
+// next reports the earliest deadline.
+func (q *timerQueue) next() (time.Time, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.h) == 0 {
+		return time.Time{}, false
+	}
+	return q.h[0].due, true
+}
+
+type timerHeap []dueTimer
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h timerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)        { *h = append(*h, x.(dueTimer)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return t
+}
+
+// timerLoop fires timers on the engine's clock until Close.
+func (e *Engine) timerLoop() {
+	defer e.wg.Done()
+	for {
+		wait := time.Hour
+		if due, ok := e.timers.next(); ok {
+			wait = due.Sub(e.clock.Now())
+		}
+		if wait > 0 {
+			ch, stop := e.clock.After(wait)
+			select {
+			case <-e.closing:
+				stop()
+				return
+			case <-e.timers.wake:
+				stop()
+				continue
+			case <-ch:
+			}
+		}
+		select {
+		case <-e.closing:
+			return
+		default:
+		}
+		e.FireDue(context.Background())
+	}
+}
+
+// FireDue fires every timer due on the engine's clock and returns when their transitions have committed.
+// The timer loop calls it; tests that disable the loop call it after advancing a manual clock.
+func (e *Engine) FireDue(ctx context.Context) {
+	due := e.timers.popDue(e.clock.Now())
+	if len(due) == 0 {
+		return
+	}
+	work := make(chan dueTimer)
+	var wg sync.WaitGroup
+	n := min(e.opts.TimerWorkers, len(due))
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				if err := e.fire(ctx, t.key); err != nil {
+					// Keep the deadline: retry it shortly rather than lose a timeout.
+					e.log.Error("fire timer", "run", t.key.RunID, "kind", t.key.Kind, "id", t.key.ID, "err", err)
+					e.timers.push(t.key, e.clock.Now().Add(time.Second))
+				}
+			}
+		}()
+	}
+	for _, t := range due {
+		work <- t
+	}
+	close(work)
+	wg.Wait()
+}
+
+// fire acts on one due timer. It re-reads the state and does nothing if the deadline no longer applies.
+func (e *Engine) fire(ctx context.Context, k openswf.TimerKey) error {
+	_, err := e.update(ctx, k.RunID, func(t *txn) error {
+		if !t.x.Open {
+			return errStale
+		}
+		switch k.Kind {
+		case openswf.TimerWorkflowStartToClose:
+			return t.timeoutWorkflow()
+		case openswf.TimerDecisionStartToClose:
+			return t.timeoutDecision(k.ID)
+		case openswf.TimerUser:
+			return t.fireUserTimer(k.ID)
+		default:
+			return t.timeoutActivity(ctx, k)
+		}
+	})
+	if errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource {
+		return nil
+	}
+	return err
+}
+
+func (t *txn) timeoutWorkflow() error {
+	t.event(openswf.EventWorkflowExecutionTimedOut, openswf.WorkflowExecutionTimedOutAttributes{
+		TimeoutType: "START_TO_CLOSE", ChildPolicy: t.x.ChildPolicy,
+	})
+	t.closeExecution(openswf.CloseTimedOut)
+	return nil
+}
+
+func (t *txn) timeoutDecision(scheduledID int64) error {
+	d := t.x.Decision
+	if d.ScheduledID != scheduledID || !d.Started() {
+		return errStale
+	}
+	t.event(openswf.EventDecisionTaskTimedOut, openswf.DecisionTaskTimedOutAttributes{
+		TimeoutType: "START_TO_CLOSE", ScheduledEventID: d.ScheduledID, StartedEventID: d.StartedID,
+	})
+	t.deleteTimer(openswf.TimerDecisionStartToClose, scheduledID)
+	t.x.Decision = openswf.DecisionTaskState{}
+	t.scheduleDecision()
+	return nil
+}
+
+func (t *txn) fireUserTimer(startedID int64) error {
+	for id, tm := range t.x.Timers {
+		if tm.StartedEventID != startedID {
+			continue
+		}
+		t.event(openswf.EventTimerFired, openswf.TimerFiredAttributes{TimerID: id, StartedEventID: startedID})
+		t.deleteTimer(openswf.TimerUser, startedID)
+		delete(t.x.Timers, id)
+		t.scheduleDecision()
+		return nil
+	}
+	return errStale
+}
+
+func (t *txn) timeoutActivity(ctx context.Context, k openswf.TimerKey) error {
+	a, err := t.e.store.GetActivity(ctx, k.RunID, k.ID)
+	if errors.Is(err, openswf.ErrNotFound) {
+		return errStale
+	}
+	if err != nil {
+		return err
+	}
+	var typ string
+	switch k.Kind {
+	case openswf.TimerActivityScheduleToStart:
+		if a.StartedID != 0 {
+			return errStale
+		}
+		typ = "SCHEDULE_TO_START"
+	case openswf.TimerActivityScheduleToClose:
+		typ = "SCHEDULE_TO_CLOSE"
+	case openswf.TimerActivityStartToClose:
+		if a.StartedID == 0 {
+			return errStale
+		}
+		typ = "START_TO_CLOSE"
+	case openswf.TimerActivityHeartbeat:
+		deadline := a.HeartbeatDeadline()
+		if deadline.IsZero() {
+			return errStale
+		}
+		if deadline.After(t.now) {
+			// A heartbeat moved the deadline: re-arm in memory only; the durable row keeps the older
+			// deadline, which after a restart simply fires early and lands here again.
+			t.e.timers.push(k, deadline)
+			return errStale
+		}
+		typ = "HEARTBEAT"
+	default:
+		return errStale
+	}
+	t.event(openswf.EventActivityTaskTimedOut, openswf.ActivityTaskTimedOutAttributes{
+		TimeoutType: typ, ScheduledEventID: a.ScheduledID, StartedEventID: a.StartedID, Details: a.Details,
+	})
+	t.closeActivity(a, a.Heartbeats)
+	t.scheduleDecision()
+	return nil
+}

@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openswf/openswf"
+)
+
+// parseTimeout reads an SWF duration: decimal seconds, or NONE for no limit (0). ok is false for anything
+// else.
+func parseTimeout(s string) (d time.Duration, ok bool) {
+	if s == "NONE" {
+		return 0, true
+	}
+	if s == "" || len(s) > 8 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(n) * time.Second, true
+}
+
+// checkTimeout returns a validation error naming member if s is set but not an SWF duration.
+func checkTimeout(member, s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, ok := parseTimeout(s); !ok {
+		return openswf.Errorf(openswf.KindValidation,
+			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number of seconds or NONE", s, member)
+	}
+	return nil
+}
+
+// checkPriority returns a validation error if s is set but not a signed 32-bit integer.
+func checkPriority(member, s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, err := strconv.ParseInt(s, 10, 32); err != nil {
+		return openswf.Errorf(openswf.KindValidation,
+			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be an integer between -2147483648 and 2147483647", s, member)
+	}
+	return nil
+}
+
+func parsePriority(s string) int32 {
+	n, _ := strconv.ParseInt(s, 10, 32)
+	return int32(n)
+}
+
+// checkName enforces the rules SWF documents for names and ids but its model cannot express: no ':' '/'
+// '|', no control characters, not the literal "arn", and no leading or trailing whitespace.
+func checkName(member, s string) error {
+	bad := s == "arn" || strings.TrimSpace(s) != s || strings.ContainsAny(s, ":/|")
+	if !bad {
+		for _, r := range s {
+			if r <= 0x1f || (r >= 0x7f && r <= 0x9f) {
+				bad = true
+				break
+			}
+		}
+	}
+	if bad {
+		return openswf.Errorf(openswf.KindValidation,
+			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must not contain ':', '/', '|', control characters or leading or trailing whitespace, and must not be 'arn'", s, member)
+	}
+	return nil
+}
+
+// firstErr returns the first non-nil error.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pageSize turns the wire's maximumPageSize (0 = default) into a limit.
+func pageSize(n int) int {
+	if n <= 0 || n > maxPageSize {
+		return maxPageSize
+	}
+	return n
+}
+
+func unknown(format string, args ...any) error {
+	return openswf.Errorf(openswf.KindUnknownResource, format, args...)
+}
+
+func validation(format string, args ...any) error {
+	return openswf.Errorf(openswf.KindValidation, format, args...)
+}

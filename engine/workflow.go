@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/openswf/openswf"
+)
+
+// StartWorkflowInput is StartWorkflowExecution's input.
+type StartWorkflowInput struct {
+	Domain           string               `json:"domain"`
+	WorkflowID       string               `json:"workflowId"`
+	WorkflowType     openswf.WorkflowType `json:"workflowType"`
+	TaskList         *openswf.TaskList    `json:"taskList"`
+	TaskPriority     string               `json:"taskPriority"`
+	Input            string               `json:"input"`
+	ExecStartToClose string               `json:"executionStartToCloseTimeout"`
+	TagList          []string             `json:"tagList"`
+	TaskStartToClose string               `json:"taskStartToCloseTimeout"`
+	ChildPolicy      string               `json:"childPolicy"`
+	LambdaRole       string               `json:"lambdaRole"`
+}
+
+func newRunID() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("read random: %v", err)) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawStdEncoding.EncodeToString(b)
+}
+
+// StartWorkflow starts a run and schedules its first decision task.
+func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (string, error) {
+	if err := firstErr(
+		checkName("workflowId", in.WorkflowID), checkTaskList("taskList.name", in.TaskList),
+		checkPriority("taskPriority", in.TaskPriority),
+		checkTimeout("executionStartToCloseTimeout", in.ExecStartToClose),
+		checkTimeout("taskStartToCloseTimeout", in.TaskStartToClose),
+	); err != nil {
+		return "", err
+	}
+	if in.ExecStartToClose == "NONE" {
+		return "", validation("1 validation error detected: Value 'NONE' at 'executionStartToCloseTimeout' failed to satisfy constraint: Member must be a number of seconds")
+	}
+	if _, err := e.registeredDomain(ctx, in.Domain); err != nil {
+		return "", err
+	}
+	wt, err := e.DescribeType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version)
+	if err != nil {
+		return "", err
+	}
+	if wt.Status != openswf.StatusRegistered {
+		return "", &openswf.Error{Kind: openswf.KindDeprecated, Resource: "type",
+			Message: fmt.Sprintf("Workflow type is deprecated: %s/%s", wt.Name, wt.Version)}
+	}
+	now := e.clock.Now()
+	x := &openswf.Execution{
+		Domain: in.Domain, WorkflowID: in.WorkflowID, RunID: newRunID(), Type: in.WorkflowType,
+		Version: 1, Open: true, StartedAt: now, NextEventID: 1,
+		TaskList:         pick(taskListName(in.TaskList), wt.DefaultTaskList),
+		TaskPriority:     pick(in.TaskPriority, wt.DefaultPriority),
+		ExecStartToClose: pick(in.ExecStartToClose, wt.DefaultExecutionStartToClose),
+		TaskStartToClose: pick(in.TaskStartToClose, wt.DefaultStartToClose),
+		ChildPolicy:      pick(in.ChildPolicy, wt.DefaultChildPolicy),
+		LambdaRole:       pick(in.LambdaRole, wt.DefaultLambdaRole),
+		TagList:          in.TagList,
+	}
+	for member, v := range map[string]string{
+		"taskList": x.TaskList, "executionStartToCloseTimeout": x.ExecStartToClose,
+		"taskStartToCloseTimeout": x.TaskStartToClose, "childPolicy": x.ChildPolicy,
+	} {
+		if v == "" {
+			return "", openswf.Errorf(openswf.KindDefaultUndefined,
+				"No default value specified for %s in the workflow type or the request", member)
+		}
+	}
+	t := &txn{e: e, x: x, now: now, tr: openswf.Transition{Create: true}}
+	t.event(openswf.EventWorkflowExecutionStarted, openswf.WorkflowExecutionStartedAttributes{
+		Input: in.Input, ExecutionStartToCloseTimeout: x.ExecStartToClose, TaskStartToCloseTimeout: x.TaskStartToClose,
+		ChildPolicy: x.ChildPolicy, TaskList: openswf.TaskList{Name: x.TaskList}, TaskPriority: x.TaskPriority,
+		WorkflowType: x.Type, TagList: x.TagList, LambdaRole: x.LambdaRole,
+	})
+	if d, _ := parseTimeout(x.ExecStartToClose); d > 0 {
+		t.putTimer(openswf.TimerWorkflowStartToClose, 0, now.Add(d))
+	}
+	t.scheduleDecision()
+	if err := e.commit(ctx, t); err != nil {
+		if errors.Is(err, openswf.ErrExists) {
+			return "", openswf.Errorf(openswf.KindExecutionAlreadyStarted,
+				"Workflow execution already started: %s", in.WorkflowID)
+		}
+		return "", fmt.Errorf("start execution: %w", err)
+	}
+	return x.RunID, nil
+}
+
+func pick(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}
+
+func taskListName(tl *openswf.TaskList) string {
+	if tl == nil {
+		return ""
+	}
+	return tl.Name
+}
+
+// execution finds a run: the given run id, or the open run of the workflow id when runID is "".
+func (e *Engine) execution(ctx context.Context, domain, workflowID, runID string) (*openswf.Execution, error) {
+	if _, err := e.DescribeDomain(ctx, domain); err != nil {
+		return nil, err
+	}
+	var x *openswf.Execution
+	var err error
+	if runID == "" {
+		x, err = e.store.GetOpenExecution(ctx, domain, workflowID)
+	} else {
+		x, err = e.store.GetExecution(ctx, domain, workflowID, runID)
+	}
+	if errors.Is(err, openswf.ErrNotFound) {
+		return nil, unknown("Unknown execution: WorkflowExecution=[workflowId=%s, runId=%s]", workflowID, runID)
+	}
+	return x, err
+}
+
+// openExecution is like execution but also requires the run to be open; fn then updates it.
+func (e *Engine) updateOpen(ctx context.Context, domain, workflowID, runID string, fn func(t *txn) error) error {
+	x, err := e.execution(ctx, domain, workflowID, runID)
+	if err != nil {
+		return err
+	}
+	_, err = e.update(ctx, x.RunID, func(t *txn) error {
+		if !t.x.Open {
+			return unknown("Unknown execution: WorkflowExecution=[workflowId=%s, runId=%s] is closed", workflowID, x.RunID)
+		}
+		return fn(t)
+	})
+	return err
+}
+
+// SignalInput is SignalWorkflowExecution's input.
+type SignalInput struct {
+	Domain     string `json:"domain"`
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+	SignalName string `json:"signalName"`
+	Input      string `json:"input"`
+}
+
+// Signal records a signal in an open run and schedules a decision task.
+func (e *Engine) Signal(ctx context.Context, in SignalInput) error {
+	return e.updateOpen(ctx, in.Domain, in.WorkflowID, in.RunID, func(t *txn) error {
+		t.event(openswf.EventWorkflowExecutionSignaled, openswf.WorkflowExecutionSignaledAttributes{
+			SignalName: in.SignalName, Input: in.Input,
+		})
+		t.scheduleDecision()
+		return nil
+	})
+}
+
+// RequestCancel records a cancellation request in an open run and schedules a decision task.
+func (e *Engine) RequestCancel(ctx context.Context, domain, workflowID, runID string) error {
+	return e.updateOpen(ctx, domain, workflowID, runID, func(t *txn) error {
+		t.event(openswf.EventWorkflowExecutionCancelRequested, openswf.WorkflowExecutionCancelRequestedAttributes{})
+		t.x.CancelRequested = true
+		t.scheduleDecision()
+		return nil
+	})
+}
+
+// TerminateInput is TerminateWorkflowExecution's input.
+type TerminateInput struct {
+	Domain      string `json:"domain"`
+	WorkflowID  string `json:"workflowId"`
+	RunID       string `json:"runId"`
+	Reason      string `json:"reason"`
+	Details     string `json:"details"`
+	ChildPolicy string `json:"childPolicy"`
+}
+
+// Terminate closes an open run at once.
+func (e *Engine) Terminate(ctx context.Context, in TerminateInput) error {
+	return e.updateOpen(ctx, in.Domain, in.WorkflowID, in.RunID, func(t *txn) error {
+		t.event(openswf.EventWorkflowExecutionTerminated, openswf.WorkflowExecutionTerminatedAttributes{
+			Reason: in.Reason, Details: in.Details, ChildPolicy: pick(in.ChildPolicy, t.x.ChildPolicy),
+			Cause: "OPERATOR_INITIATED",
+		})
+		t.closeExecution(openswf.CloseTerminated)
+		return nil
+	})
+}
+
+// DescribeExecution returns a run's record.
+func (e *Engine) DescribeExecution(ctx context.Context, domain string, ref openswf.WorkflowExecution) (*openswf.Execution, error) {
+	return e.execution(ctx, domain, ref.WorkflowID, ref.RunID)
+}
+
+// HistoryInput is GetWorkflowExecutionHistory's input.
+type HistoryInput struct {
+	Domain        string                    `json:"domain"`
+	Execution     openswf.WorkflowExecution `json:"execution"`
+	NextPageToken string                    `json:"nextPageToken"`
+	PageSize      int                       `json:"maximumPageSize"`
+	Reverse       bool                      `json:"reverseOrder"`
+}
+
+// History returns a page of a run's history and the token of the next page ("" on the last).
+func (e *Engine) History(ctx context.Context, in HistoryInput) ([]openswf.HistoryEvent, string, error) {
+	x, err := e.execution(ctx, in.Domain, in.Execution.WorkflowID, in.Execution.RunID)
+	if err != nil {
+		return nil, "", err
+	}
+	return e.historyPage(ctx, x.RunID, 0, in.NextPageToken, in.PageSize, in.Reverse)
+}
+
+// historyPage reads one page of history. upTo, when not 0, caps the event ids shown (a decision task shows
+// the history up to its DecisionTaskStarted event).
+func (e *Engine) historyPage(ctx context.Context, runID string, upTo int64, token string, size int, reverse bool) ([]openswf.HistoryEvent, string, error) {
+	var after int64
+	if token != "" {
+		p, err := e.tokens.open(purposeHistory, token)
+		if err != nil || len(p) < 9 || string(p[9:]) != runID || (p[8] == 1) != reverse {
+			return nil, "", validation("Invalid nextPageToken")
+		}
+		after = int64(binary.BigEndian.Uint64(p[:8]))
+	} else if reverse && upTo != 0 {
+		after = upTo + 1
+	}
+	limit := pageSize(size)
+	evs, err := e.store.History(ctx, runID, after, limit+1, reverse)
+	if err != nil {
+		return nil, "", fmt.Errorf("read history: %w", err)
+	}
+	if upTo != 0 && !reverse {
+		for i, ev := range evs {
+			if ev.ID > upTo {
+				evs = evs[:i]
+				break
+			}
+		}
+	}
+	next := ""
+	if len(evs) > limit {
+		evs = evs[:limit]
+		p := binary.BigEndian.AppendUint64(nil, uint64(evs[limit-1].ID))
+		if reverse {
+			p = append(p, 1)
+		} else {
+			p = append(p, 0)
+		}
+		next = e.tokens.seal(purposeHistory, append(p, runID...))
+	}
+	return evs, next, nil
+}

@@ -1,0 +1,71 @@
+package openswf
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorKind classifies an Error once, so that each API can map it to its own fault without looking at text.
+type ErrorKind int
+
+// The kinds of error the engine and stores report.
+const (
+	// KindInternal is a genuine server fault; clients see a generic InternalFailure.
+	KindInternal ErrorKind = iota
+	// KindValidation is input that breaks a rule the model's constraints cannot express.
+	KindValidation
+	// KindUnknownResource is a domain, type, execution or task that does not exist or is closed.
+	KindUnknownResource
+	// KindAlreadyExists is a resource that is already registered (domain, type).
+	KindAlreadyExists
+	// KindDeprecated is a deprecated domain or type used where a registered one is needed.
+	KindDeprecated
+	// KindNotDeprecated is a delete of a type that is not deprecated.
+	KindNotDeprecated
+	// KindExecutionAlreadyStarted is a start of a workflow id that has an open run.
+	KindExecutionAlreadyStarted
+	// KindDefaultUndefined is a start whose settings resolve neither from the call nor the type.
+	KindDefaultUndefined
+	// KindLimitExceeded is a documented limit reached.
+	KindLimitExceeded
+	// KindOperationNotPermitted is an action the caller may not take.
+	KindOperationNotPermitted
+	// KindTooManyTags is a resource given more tags than allowed.
+	KindTooManyTags
+	// KindConflict is a lost optimistic-concurrency race; the engine retries it and clients never see it.
+	KindConflict
+)
+
+// Error is openswf's classified error.
+type Error struct {
+	Kind    ErrorKind
+	Message string
+	// Resource names the kind of thing a KindAlreadyExists or KindDeprecated error is about ("domain",
+	// "type"), so that an API can pick the fault that names it.
+	Resource string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error of the given kind.
+func Errorf(kind ErrorKind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// KindOf reports the kind of err: the Kind of the first *Error in its chain, else KindInternal.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// ErrConflict is what Store.Apply reports when the execution's version moved under the transition.
+var ErrConflict = &Error{Kind: KindConflict, Message: "execution changed concurrently"}
+
+// ErrNotFound is what stores report when a looked-up record does not exist.
+var ErrNotFound = &Error{Kind: KindUnknownResource, Message: "not found"}
+
+// ErrExists is what stores report when a created record already exists.
+var ErrExists = &Error{Kind: KindAlreadyExists, Message: "already exists"}

@@ -1,0 +1,146 @@
+package openswf
+
+import (
+	"context"
+	"time"
+)
+
+// TimerKind names what a durable timer guards.
+type TimerKind string
+
+// The kinds of durable timer.
+const (
+	TimerActivityScheduleToStart TimerKind = "activity.schedule-to-start"
+	TimerActivityScheduleToClose TimerKind = "activity.schedule-to-close"
+	TimerActivityStartToClose    TimerKind = "activity.start-to-close"
+	TimerActivityHeartbeat       TimerKind = "activity.heartbeat"
+	TimerDecisionStartToClose    TimerKind = "decision.start-to-close"
+	TimerDecisionScheduleToStart TimerKind = "decision.schedule-to-start"
+	TimerWorkflowStartToClose    TimerKind = "workflow.start-to-close"
+	TimerUser                    TimerKind = "user"
+)
+
+// TimerKey identifies a timer: the run, the kind, and the id of the event that armed it (the activity's
+// or decision's scheduled event id, the TimerStarted event id, 0 for the execution's own timeout).
+type TimerKey struct {
+	RunID string
+	Kind  TimerKind
+	ID    int64
+}
+
+// Timer is a durable deadline. Firing is idempotent: the engine re-reads the state when a timer is due and
+// does nothing if the deadline moved or the thing it guards has closed.
+type Timer struct {
+	TimerKey
+	Domain string
+	Due    time.Time
+}
+
+// TaskKind tells activity tasks from decision tasks in task lists.
+type TaskKind string
+
+// The two kinds of task handed to pollers.
+const (
+	TaskActivity TaskKind = "activity"
+	TaskDecision TaskKind = "decision"
+)
+
+// PendingTask is a task waiting in a task list for a poller, as the store reports it at start-up.
+type PendingTask struct {
+	Kind        TaskKind
+	Domain      string
+	TaskList    string
+	RunID       string
+	ScheduledID int64
+	Priority    int32
+	ScheduledAt time.Time
+}
+
+// ActivityClose closes an open activity task within a transition. Heartbeats is the heartbeat count the
+// engine decided on; if a heartbeat arrived since, the transition conflicts and the engine decides again.
+// A negative Heartbeats skips that check.
+type ActivityClose struct {
+	ScheduledID int64
+	Heartbeats  int64
+}
+
+// Transition is one atomic change of one execution, decided by the engine and committed by Store.Apply.
+type Transition struct {
+	// Execution is the new state. Its Version must be one more than the stored one (Apply reports
+	// ErrConflict otherwise), or 1 with Create set.
+	Execution *Execution
+	// Create inserts a new execution; Apply reports ErrExists if the workflow id has an open run in the
+	// domain.
+	Create bool
+	// Events are appended to the history; their ids continue the execution's.
+	Events []HistoryEvent
+	// PutActivities inserts or replaces open activity tasks (at schedule and at start).
+	PutActivities []*ActivityTask
+	// CancelActivities marks started activity tasks so that their next heartbeat answers cancelRequested.
+	CancelActivities []int64
+	// CloseActivities removes activity tasks that closed.
+	CloseActivities []ActivityClose
+	// PutTimers arms durable timers (replacing a timer of the same key).
+	PutTimers []Timer
+	// DeleteTimers disarms timers; deleting an absent timer is not an error.
+	DeleteTimers []TimerKey
+}
+
+// Store persists openswf's records. Implementations carry no SWF rules: the engine decides, the store
+// commits. Every method is safe for concurrent use. Lookups of absent records report ErrNotFound.
+type Store interface {
+	// CreateDomain registers a domain; ErrExists if the name is taken (in any status).
+	CreateDomain(ctx context.Context, d *Domain) error
+	// GetDomain returns a domain by name.
+	GetDomain(ctx context.Context, name string) (*Domain, error)
+	// UpdateDomain replaces a registered domain's record.
+	UpdateDomain(ctx context.Context, d *Domain) error
+	// ListDomains lists domains of one status ordered by name (descending when reverse), after the name
+	// after (exclusive; "" for the start), at most limit.
+	ListDomains(ctx context.Context, status RegistrationStatus, after string, limit int, reverse bool) ([]*Domain, error)
+
+	// CreateType registers a type; ErrExists if (domain, kind, name, version) is taken.
+	CreateType(ctx context.Context, t *TypeRecord) error
+	// GetType returns one registered type.
+	GetType(ctx context.Context, domain string, kind TypeKind, name, version string) (*TypeRecord, error)
+	// UpdateType replaces a registered type's record.
+	UpdateType(ctx context.Context, t *TypeRecord) error
+	// DeleteType removes a registered type.
+	DeleteType(ctx context.Context, domain string, kind TypeKind, name, version string) error
+	// ListTypes lists types ordered by (name, version).
+	ListTypes(ctx context.Context, q TypeListQuery) ([]*TypeRecord, error)
+
+	// GetExecution returns one run.
+	GetExecution(ctx context.Context, domain, workflowID, runID string) (*Execution, error)
+	// GetRun returns a run by its run id alone (run ids are unique across domains); task tokens name runs.
+	GetRun(ctx context.Context, runID string) (*Execution, error)
+	// GetOpenExecution returns the open run of a workflow id.
+	GetOpenExecution(ctx context.Context, domain, workflowID string) (*Execution, error)
+	// History returns up to limit events of a run: ids greater than after in ascending order, or, when
+	// reverse, ids less than after (0 meaning from the end) in descending order.
+	History(ctx context.Context, runID string, after int64, limit int, reverse bool) ([]HistoryEvent, error)
+	// GetActivity returns an open activity task with its heartbeat state.
+	GetActivity(ctx context.Context, runID string, scheduledID int64) (*ActivityTask, error)
+	// ListActivities returns the open activity tasks of a run.
+	ListActivities(ctx context.Context, runID string) ([]*ActivityTask, error)
+
+	// Apply commits a transition atomically, or reports ErrConflict / ErrExists and changes nothing.
+	Apply(ctx context.Context, tr *Transition) error
+	// RecordHeartbeat records a heartbeat on a started activity task: it stores details (nil keeps the
+	// previous ones), the time, and counts the heartbeat. It reports whether cancellation was requested, or
+	// ErrNotFound if no open task of that run has that scheduled and started event id.
+	RecordHeartbeat(ctx context.Context, runID string, scheduledID, startedID int64, details *string, at time.Time) (cancelRequested bool, err error)
+
+	// CountPendingTasks counts tasks waiting for a poller on a task list.
+	CountPendingTasks(ctx context.Context, kind TaskKind, domain, taskList string) (int, error)
+	// LoadPendingTasks calls fn for every task waiting for a poller (at start-up, to fill task lists).
+	LoadPendingTasks(ctx context.Context, fn func(PendingTask) error) error
+	// LoadTimers calls fn for every armed timer (at start-up, to fill the timer queue).
+	LoadTimers(ctx context.Context, fn func(Timer) error) error
+
+	// Secret returns the named server secret, creating it with create on first use.
+	Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error)
+
+	// Close releases the store.
+	Close() error
+}

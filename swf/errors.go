@@ -1,0 +1,58 @@
+package swf
+
+import (
+	"errors"
+
+	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/awsjson"
+)
+
+// namespace is the prefix of SWF's fault types on the wire.
+const namespace = "com.amazonaws.swf.base.model#"
+
+// faultName maps a classified error to the name of SWF's modeled fault ("" for the generic ones).
+func faultName(e *openswf.Error) string {
+	switch e.Kind {
+	case openswf.KindUnknownResource:
+		return "UnknownResourceFault"
+	case openswf.KindAlreadyExists:
+		if e.Resource == "domain" {
+			return "DomainAlreadyExistsFault"
+		}
+		return "TypeAlreadyExistsFault"
+	case openswf.KindDeprecated:
+		if e.Resource == "domain" {
+			return "DomainDeprecatedFault"
+		}
+		return "TypeDeprecatedFault"
+	case openswf.KindNotDeprecated:
+		return "TypeNotDeprecatedFault"
+	case openswf.KindExecutionAlreadyStarted:
+		return "WorkflowExecutionAlreadyStartedFault"
+	case openswf.KindDefaultUndefined:
+		return "DefaultUndefinedFault"
+	case openswf.KindLimitExceeded:
+		return "LimitExceededFault"
+	case openswf.KindOperationNotPermitted:
+		return "OperationNotPermittedFault"
+	case openswf.KindTooManyTags:
+		return "TooManyTagsFault"
+	}
+	return ""
+}
+
+// toFault turns an engine error into what the client sees. Unclassified errors pass through, so that the
+// server logs them and answers InternalFailure.
+func toFault(err error) error {
+	var e *openswf.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	if e.Kind == openswf.KindValidation {
+		return awsjson.ValidationError(e.Message)
+	}
+	if name := faultName(e); name != "" {
+		return awsjson.NewFault(namespace+name, e.Message)
+	}
+	return err
+}

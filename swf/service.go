@@ -1,0 +1,313 @@
+package swf
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/awsjson"
+	"github.com/openswf/openswf/engine"
+)
+
+//go:embed model/swf-2012-01-25.json
+var modelJSON []byte
+
+// Model parses the embedded SWF service model.
+func Model() (*awsjson.Model, error) {
+	return awsjson.ParseModel(modelJSON)
+}
+
+// Options configure the SWF API.
+type Options struct {
+	// Region and Account appear in domain ARNs.
+	Region  string
+	Account string
+}
+
+// Service serves the SWF API over an engine.
+type Service struct {
+	eng  *engine.Engine
+	opts Options
+}
+
+// New returns the SWF API over eng.
+func New(eng *engine.Engine, opts Options) *Service {
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.Account == "" {
+		opts.Account = "000000000000"
+	}
+	return &Service{eng: eng, opts: opts}
+}
+
+// Register adds the SWF operations to srv.
+func (s *Service) Register(srv *awsjson.Server) error {
+	m, err := Model()
+	if err != nil {
+		return fmt.Errorf("parse swf model: %w", err)
+	}
+	return srv.Register(m, s.handlers())
+}
+
+// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation, so
+// decoding it into In cannot meet a type mismatch the model allows.
+func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Handler {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if len(body) > 0 {
+			if err := json.Unmarshal(body, in); err != nil {
+				return nil, awsjson.SerializationError(err.Error())
+			}
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, toFault(err)
+		}
+		return out, nil
+	}
+}
+
+type nameInput struct {
+	Name string `json:"name"`
+}
+
+type activityTypeInput struct {
+	Domain       string               `json:"domain"`
+	ActivityType openswf.ActivityType `json:"activityType"`
+}
+
+type workflowTypeInput struct {
+	Domain       string               `json:"domain"`
+	WorkflowType openswf.WorkflowType `json:"workflowType"`
+}
+
+type executionInput struct {
+	Domain     string `json:"domain"`
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+}
+
+type describeExecutionInput struct {
+	Domain    string                    `json:"domain"`
+	Execution openswf.WorkflowExecution `json:"execution"`
+}
+
+type taskListInput struct {
+	Domain   string           `json:"domain"`
+	TaskList openswf.TaskList `json:"taskList"`
+	Identity string           `json:"identity"`
+}
+
+type tokenInput struct {
+	TaskToken string  `json:"taskToken"`
+	Details   *string `json:"details"`
+	Result    string  `json:"result"`
+	Reason    string  `json:"reason"`
+}
+
+func none(err error) (any, error) { return nil, err }
+
+func (s *Service) domainARN(name string) string {
+	return fmt.Sprintf("arn:aws:swf:%s:%s:/domain/%s", s.opts.Region, s.opts.Account, name)
+}
+
+func (s *Service) domainInfo(d *openswf.Domain) domainInfo {
+	return domainInfo{Name: d.Name, Status: string(d.Status), Description: d.Description, Arn: s.domainARN(d.Name)}
+}
+
+func (s *Service) handlers() map[string]awsjson.Handler {
+	e := s.eng
+	return map[string]awsjson.Handler{
+		"RegisterDomain": handle(func(ctx context.Context, in *engine.RegisterDomainInput) (any, error) {
+			return none(e.RegisterDomain(ctx, *in))
+		}),
+		"DescribeDomain": handle(func(ctx context.Context, in *nameInput) (any, error) {
+			d, err := e.DescribeDomain(ctx, in.Name)
+			if err != nil {
+				return nil, err
+			}
+			out := &domainDetail{DomainInfo: s.domainInfo(d)}
+			out.Configuration.Retention = d.RetentionDays
+			return out, nil
+		}),
+		"ListDomains": handle(func(ctx context.Context, in *engine.ListDomainsInput) (any, error) {
+			ds, next, err := e.ListDomains(ctx, *in)
+			if err != nil {
+				return nil, err
+			}
+			out := &domainInfos{DomainInfos: make([]domainInfo, 0, len(ds)), NextPageToken: next}
+			for _, d := range ds {
+				out.DomainInfos = append(out.DomainInfos, s.domainInfo(d))
+			}
+			return out, nil
+		}),
+		"DeprecateDomain": handle(func(ctx context.Context, in *nameInput) (any, error) {
+			return none(e.DeprecateDomain(ctx, in.Name))
+		}),
+		"UndeprecateDomain": handle(func(ctx context.Context, in *nameInput) (any, error) {
+			return none(e.UndeprecateDomain(ctx, in.Name))
+		}),
+
+		"RegisterActivityType": handle(func(ctx context.Context, in *engine.RegisterTypeInput) (any, error) {
+			return none(e.RegisterType(ctx, openswf.KindActivityType, *in))
+		}),
+		"DescribeActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
+			t, err := e.DescribeType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version)
+			if err != nil {
+				return nil, err
+			}
+			return newTypeDetail(t), nil
+		}),
+		"ListActivityTypes": handle(func(ctx context.Context, in *engine.ListTypesInput) (any, error) {
+			return s.listTypes(ctx, openswf.KindActivityType, in)
+		}),
+		"DeprecateActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
+			return none(e.DeprecateType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version))
+		}),
+		"UndeprecateActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
+			return none(e.UndeprecateType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version))
+		}),
+		"DeleteActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
+			return none(e.DeleteType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version))
+		}),
+
+		"RegisterWorkflowType": handle(func(ctx context.Context, in *engine.RegisterTypeInput) (any, error) {
+			return none(e.RegisterType(ctx, openswf.KindWorkflowType, *in))
+		}),
+		"DescribeWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
+			t, err := e.DescribeType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version)
+			if err != nil {
+				return nil, err
+			}
+			return newTypeDetail(t), nil
+		}),
+		"ListWorkflowTypes": handle(func(ctx context.Context, in *engine.ListTypesInput) (any, error) {
+			return s.listTypes(ctx, openswf.KindWorkflowType, in)
+		}),
+		"DeprecateWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
+			return none(e.DeprecateType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version))
+		}),
+		"UndeprecateWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
+			return none(e.UndeprecateType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version))
+		}),
+		"DeleteWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
+			return none(e.DeleteType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version))
+		}),
+
+		"StartWorkflowExecution": handle(func(ctx context.Context, in *engine.StartWorkflowInput) (any, error) {
+			runID, err := e.StartWorkflow(ctx, *in)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"runId": runID}, nil
+		}),
+		"SignalWorkflowExecution": handle(func(ctx context.Context, in *engine.SignalInput) (any, error) {
+			return none(e.Signal(ctx, *in))
+		}),
+		"RequestCancelWorkflowExecution": handle(func(ctx context.Context, in *executionInput) (any, error) {
+			return none(e.RequestCancel(ctx, in.Domain, in.WorkflowID, in.RunID))
+		}),
+		"TerminateWorkflowExecution": handle(func(ctx context.Context, in *engine.TerminateInput) (any, error) {
+			return none(e.Terminate(ctx, *in))
+		}),
+		"DescribeWorkflowExecution": handle(func(ctx context.Context, in *describeExecutionInput) (any, error) {
+			x, err := e.DescribeExecution(ctx, in.Domain, in.Execution)
+			if err != nil {
+				return nil, err
+			}
+			return newExecutionDetail(x), nil
+		}),
+		"GetWorkflowExecutionHistory": handle(func(ctx context.Context, in *engine.HistoryInput) (any, error) {
+			evs, next, err := e.History(ctx, *in)
+			if err != nil {
+				return nil, err
+			}
+			return &history{Events: events(evs), NextPageToken: next}, nil
+		}),
+
+		"PollForDecisionTask": handle(func(ctx context.Context, in *engine.PollDecisionInput) (any, error) {
+			t, err := e.PollDecision(ctx, *in)
+			if err != nil {
+				return nil, err
+			}
+			if t == nil {
+				return &decisionTask{}, nil
+			}
+			ex, wt := t.Execution, t.Type
+			return &decisionTask{
+				TaskToken: t.TaskToken, StartedEventID: t.StartedEventID, WorkflowExecution: &ex, WorkflowType: &wt,
+				Events: events(t.Events), NextPageToken: t.NextPageToken, PreviousStartedEventID: t.PreviousStartedEventID,
+			}, nil
+		}),
+		"RespondDecisionTaskCompleted": handle(func(ctx context.Context, in *engine.RespondDecisionInput) (any, error) {
+			return none(e.RespondDecision(ctx, *in))
+		}),
+		"CountPendingDecisionTasks": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+			n, err := e.CountPending(ctx, openswf.TaskDecision, in.Domain, in.TaskList.Name)
+			if err != nil {
+				return nil, err
+			}
+			return &pendingTaskCount{Count: n}, nil
+		}),
+
+		"PollForActivityTask": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+			t, err := e.PollActivity(ctx, in.Domain, in.TaskList.Name, in.Identity)
+			if err != nil {
+				return nil, err
+			}
+			if t == nil {
+				return &activityTask{}, nil
+			}
+			ex, at := t.Execution, t.Type
+			return &activityTask{
+				TaskToken: t.TaskToken, ActivityID: t.ActivityID, StartedEventID: t.StartedEventID,
+				WorkflowExecution: &ex, ActivityType: &at, Input: t.Input,
+			}, nil
+		}),
+		"RecordActivityTaskHeartbeat": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+			cancel, err := e.Heartbeat(ctx, in.TaskToken, in.Details)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]bool{"cancelRequested": cancel}, nil
+		}),
+		"RespondActivityTaskCompleted": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+			return none(e.CompleteActivity(ctx, in.TaskToken, in.Result))
+		}),
+		"RespondActivityTaskFailed": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+			return none(e.FailActivity(ctx, in.TaskToken, in.Reason, deref(in.Details)))
+		}),
+		"RespondActivityTaskCanceled": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+			return none(e.CancelActivity(ctx, in.TaskToken, deref(in.Details)))
+		}),
+		"CountPendingActivityTasks": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+			n, err := e.CountPending(ctx, openswf.TaskActivity, in.Domain, in.TaskList.Name)
+			if err != nil {
+				return nil, err
+			}
+			return &pendingTaskCount{Count: n}, nil
+		}),
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in *engine.ListTypesInput) (any, error) {
+	ts, next, err := s.eng.ListTypes(ctx, kind, *in)
+	if err != nil {
+		return nil, err
+	}
+	out := &typeInfos{TypeInfos: make([]typeInfo, 0, len(ts)), NextPageToken: next}
+	for _, t := range ts {
+		out.TypeInfos = append(out.TypeInfos, newTypeInfo(t))
+	}
+	return out, nil
+}
