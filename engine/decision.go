@@ -377,7 +377,7 @@ func (d *decider) requestCancelActivity(activityID string) error {
 		d.needDecision = true
 		return nil
 	}
-	a, err := d.e.store.GetActivity(d.ctx, d.x.RunID, sched)
+	a, err := d.activity(d.ctx, sched)
 	if err != nil {
 		return fmt.Errorf("load activity: %w", err)
 	}

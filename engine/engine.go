@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -192,8 +193,22 @@ func (t *txn) putTimer(kind openswf.TimerKind, id int64, due time.Time) {
 	})
 }
 
+// deleteTimer disarms a timer, including one armed earlier in this transition (the store deletes before it
+// puts, so a put followed by a delete must not reach it).
 func (t *txn) deleteTimer(kind openswf.TimerKind, id int64) {
-	t.tr.DeleteTimers = append(t.tr.DeleteTimers, openswf.TimerKey{RunID: t.x.RunID, Kind: kind, ID: id})
+	k := openswf.TimerKey{RunID: t.x.RunID, Kind: kind, ID: id}
+	t.tr.PutTimers = slices.DeleteFunc(t.tr.PutTimers, func(tm openswf.Timer) bool { return tm.TimerKey == k })
+	t.tr.DeleteTimers = append(t.tr.DeleteTimers, k)
+}
+
+// activity returns an open activity task of the run, including one scheduled earlier in this transition.
+func (t *txn) activity(ctx context.Context, sched int64) (*openswf.ActivityTask, error) {
+	for _, a := range t.tr.PutActivities {
+		if a.ScheduledID == sched {
+			return a, nil
+		}
+	}
+	return t.e.store.GetActivity(ctx, t.x.RunID, sched)
 }
 
 // scheduleDecision makes sure a decision task follows the events just added: it schedules one if none is
@@ -236,9 +251,8 @@ func (t *txn) closeExecution(status string) {
 	x.Open = false
 	x.CloseStatus = status
 	x.ClosedAt = t.now
-	for _, sched := range x.Activities {
-		t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: sched, Heartbeats: -1})
-		t.deleteActivityTimers(sched)
+	for id, sched := range x.Activities {
+		t.closeActivity(&openswf.ActivityTask{ActivityID: id, ScheduledID: sched}, -1)
 	}
 	x.Activities = nil
 	x.CancelRequests = nil
@@ -264,7 +278,16 @@ func (t *txn) deleteActivityTimers(sched int64) {
 // closeActivity removes an open activity task from the run, guarded by the heartbeat count it was decided
 // on (negative: unguarded).
 func (t *txn) closeActivity(a *openswf.ActivityTask, heartbeats int64) {
-	t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: a.ScheduledID, Heartbeats: heartbeats})
+	n := len(t.tr.PutActivities)
+	t.tr.PutActivities = slices.DeleteFunc(t.tr.PutActivities, func(p *openswf.ActivityTask) bool { return p.ScheduledID == a.ScheduledID })
+	if len(t.tr.PutActivities) < n {
+		// Scheduled in this very transition: it never reaches the store or a task list.
+		t.tasks = slices.DeleteFunc(t.tasks, func(p openswf.PendingTask) bool {
+			return p.Kind == openswf.TaskActivity && p.ScheduledID == a.ScheduledID
+		})
+	} else {
+		t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: a.ScheduledID, Heartbeats: heartbeats})
+	}
 	t.deleteActivityTimers(a.ScheduledID)
 	delete(t.x.Activities, a.ActivityID)
 	delete(t.x.CancelRequests, a.ScheduledID)

@@ -189,3 +189,7 @@ func wantKind(t *testing.T, err error, kind openswf.ErrorKind) {
 }
 
 func ptr(s string) *string { return &s }
+
+func (h *harness) ctxWithin(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(h.ctx, d)
+}

@@ -102,30 +102,49 @@ func (e *Engine) timerLoop() {
 }
 
 // FireDue fires every timer due on the engine's clock and returns when their transitions have committed.
-// The timer loop calls it; tests that disable the loop call it after advancing a manual clock.
+// The timer loop calls it; tests that disable the loop call it after advancing a manual clock. Timers of one
+// run fire one after another in deadline order; different runs fire concurrently, so that their
+// transitions share group commits.
 func (e *Engine) FireDue(ctx context.Context) {
-	due := e.timers.popDue(e.clock.Now())
-	if len(due) == 0 {
-		return
+	// A heartbeat timer that finds its deadline moved re-arms itself; if the new deadline has passed too
+	// (the clock jumped, or the server was down), the next round fires it.
+	for round := 0; round < 8; round++ {
+		due := e.timers.popDue(e.clock.Now())
+		if len(due) == 0 {
+			return
+		}
+		e.fireAll(ctx, due)
 	}
-	work := make(chan dueTimer)
+}
+
+func (e *Engine) fireAll(ctx context.Context, due []dueTimer) {
+	byRun := map[string][]dueTimer{}
+	var runs []string
+	for _, t := range due { // popDue returns deadline order
+		if byRun[t.key.RunID] == nil {
+			runs = append(runs, t.key.RunID)
+		}
+		byRun[t.key.RunID] = append(byRun[t.key.RunID], t)
+	}
+	work := make(chan []dueTimer)
 	var wg sync.WaitGroup
-	n := min(e.opts.TimerWorkers, len(due))
-	for range n {
+	for range min(e.opts.TimerWorkers, len(runs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range work {
-				if err := e.fire(ctx, t.key); err != nil {
-					// Keep the deadline: retry it shortly rather than lose a timeout.
-					e.log.Error("fire timer", "run", t.key.RunID, "kind", t.key.Kind, "id", t.key.ID, "err", err)
-					e.timers.push(t.key, e.clock.Now().Add(time.Second))
+			for ts := range work {
+				for _, t := range ts {
+					if err := e.fire(ctx, t.key); err != nil {
+						// Keep the deadline: retry it shortly rather than lose a timeout.
+						e.log.Error("fire timer", "run", t.key.RunID, "kind", t.key.Kind, "id", t.key.ID, "err", err)
+						e.timers.push(t.key, e.clock.Now().Add(time.Second))
+					}
 				}
 			}
 		}()
 	}
-	for _, t := range due {
-		work <- t
+	for _, r := range runs {
+		work <- byRun[r]
 	}
 	close(work)
 	wg.Wait()

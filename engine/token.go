@@ -61,7 +61,7 @@ func (c *tokenCodec) open(purpose byte, s string) ([]byte, error) {
 	if len(s) == 0 || len(s) > 2048 {
 		return nil, errBadToken
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	if err != nil || len(b) < 2+macSize {
 		return nil, errBadToken
 	}

@@ -3,7 +3,6 @@ package swf
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 
 	"github.com/openswf/openswf"
@@ -52,15 +51,13 @@ func (s *Service) Register(srv *awsjson.Server) error {
 	return srv.Register(m, s.handlers())
 }
 
-// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation, so
-// decoding it into In cannot meet a type mismatch the model allows.
+// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation;
+// DecodeInput still answers SerializationException for what encoding/json alone rejects.
 func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Handler {
 	return func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
-		if len(body) > 0 {
-			if err := json.Unmarshal(body, in); err != nil {
-				return nil, awsjson.SerializationError(err.Error())
-			}
+		if err := awsjson.DecodeInput(body, in); err != nil {
+			return nil, err
 		}
 		out, err := fn(ctx, in)
 		if err != nil {

@@ -1,0 +1,235 @@
+package awsjson
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes is not set (1 MiB).
+const DefaultMaxBodyBytes int64 = 1 << 20
+
+// Handler serves one operation. It receives the request body only after the body passed Model.Validate (an
+// empty body arrives as {}); decode it with DecodeInput, which turns the few bodies encoding/json reads
+// differently from Validate into a SerializationException. It returns the output to marshal with
+// encoding/json (nil answers {}), or an error: a *Fault (possibly wrapped) is answered as is, anything else
+// is logged and answered as InternalFailure.
+type Handler func(ctx context.Context, body []byte) (any, error)
+
+// Options configures a Server.
+type Options struct {
+	// MaxBodyBytes bounds request bodies; longer ones are answered 413. Zero or less means
+	// DefaultMaxBodyBytes. Slow clients are the listener's business (http.Server's ReadTimeout), not this.
+	MaxBodyBytes int64
+	// Logger receives internal errors and recovered panics (level Error) and the faults answered to clients
+	// (level Debug), each with the request id. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is an http.Handler for AWS JSON 1.0 services: it routes POST requests by X-Amz-Target to the
+// Handler registered for the operation, after bounding and validating the body. It also answers
+// GET /healthz with 200 "ok".
+//
+// Register services before serving; Register and ServeHTTP may nonetheless run concurrently.
+type Server struct {
+	maxBody int64
+	log     *slog.Logger
+
+	mu       sync.RWMutex
+	services map[string]*service // by target prefix
+}
+
+// service is one registered model and its handlers.
+type service struct {
+	model    *Model
+	handlers map[string]Handler
+}
+
+// NewServer returns a Server with no services registered.
+func NewServer(opts Options) *Server {
+	s := &Server{
+		maxBody:  opts.MaxBodyBytes,
+		log:      opts.Logger,
+		services: make(map[string]*service),
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s
+}
+
+// Register serves the operations of m with the given handlers, keyed by operation name. Operations of m
+// without a handler answer UnknownOperationException. It fails if a handler names an operation m lacks, a
+// handler is nil, or a service with m's target prefix is already registered.
+func (s *Server) Register(m *Model, handlers map[string]Handler) error {
+	if m == nil {
+		return errors.New("register: nil model")
+	}
+	hs := make(map[string]Handler, len(handlers))
+	for op, h := range handlers {
+		if !m.HasOperation(op) {
+			return fmt.Errorf("register %s: model has no operation %q", m.TargetPrefix(), op)
+		}
+		if h == nil {
+			return fmt.Errorf("register %s: nil handler for %s", m.TargetPrefix(), op)
+		}
+		hs[op] = h
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.services[m.TargetPrefix()]; dup {
+		return fmt.Errorf("register %s: target prefix already registered", m.TargetPrefix())
+	}
+	s.services[m.TargetPrefix()] = &service{model: m, handlers: hs}
+	return nil
+}
+
+// ServeHTTP serves one AWS JSON 1.0 request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := newRequestID()
+	// Set the key as AWS spells it; http.Header.Set would canonicalise it to X-Amzn-Requestid. Header names
+	// are case-insensitive, so clients find either.
+	w.Header()["x-amzn-RequestId"] = []string{id}
+	ctx := withRequestID(r.Context(), id)
+
+	if r.Method != http.MethodPost {
+		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusOK)
+			_, _ = io.WriteString(w, "ok")
+			return
+		}
+		w.Header().Set("Allow", http.MethodPost)
+		writeFault(w, methodNotAllowed(r.Method))
+		return
+	}
+
+	target := r.Header.Get("X-Amz-Target")
+	svc, op, h := s.route(target)
+	if h == nil {
+		writeFault(w, UnknownOperation(target))
+		return
+	}
+
+	body, f := s.readBody(w, r)
+	if f != nil {
+		writeFault(w, f)
+		return
+	}
+
+	if cred, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+		ctx = withCredential(ctx, &cred)
+	}
+
+	if err := svc.model.Validate(op, body); err != nil {
+		s.writeError(ctx, w, target, err)
+		return
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// Validate reads an empty body as {}; hand handlers the same, so that json.Unmarshal never fails.
+		body = []byte("{}")
+	}
+
+	out, err := callHandler(ctx, h, body)
+	if err != nil {
+		s.writeError(ctx, w, target, err)
+		return
+	}
+	b, err := marshalJSON(out)
+	if err != nil {
+		s.writeError(ctx, w, target, fmt.Errorf("marshal output: %w", err))
+		return
+	}
+	if string(b) == "null" {
+		// A nil result, or a nil pointer to an output struct: operations always answer an object.
+		b = []byte("{}")
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+// route finds the service and handler for an X-Amz-Target value "<prefix>.<Operation>". The handler is nil
+// when the target names no registered operation.
+func (s *Server) route(target string) (*service, string, Handler) {
+	i := strings.LastIndexByte(target, '.')
+	if i < 0 {
+		return nil, "", nil
+	}
+	prefix, op := target[:i], target[i+1:]
+	s.mu.RLock()
+	svc := s.services[prefix]
+	s.mu.RUnlock()
+	if svc == nil {
+		return nil, "", nil
+	}
+	return svc, op, svc.handlers[op]
+}
+
+// readBody reads the request body, at most s.maxBody bytes.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Fault) {
+	if r.ContentLength > s.maxBody {
+		return nil, RequestTooLarge(s.maxBody)
+	}
+	// MaxBytesReader also tells the server to close the connection once the limit is hit, so a client that
+	// keeps sending cannot hold it.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, RequestTooLarge(s.maxBody)
+		}
+		return nil, SerializationError("The request body could not be read.")
+	}
+	return body, nil
+}
+
+// writeError answers err: a *Fault in its chain as is, anything else as InternalFailure after logging it.
+func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, target string, err error) {
+	var f *Fault
+	if errors.As(err, &f) && f != nil {
+		if s.log.Enabled(ctx, slog.LevelDebug) {
+			s.log.DebugContext(ctx, "fault", "request_id", RequestID(ctx), "target", target, "type", f.Type, "message", f.Message)
+		}
+		writeFault(w, f)
+		return
+	}
+	attrs := []any{"request_id", RequestID(ctx), "target", target, "error", err}
+	var p *panicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, "stack", string(p.stack))
+	}
+	s.log.ErrorContext(ctx, "internal failure", attrs...)
+	writeFault(w, InternalFailure())
+}
+
+// panicError is a panic recovered from a handler.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+// Error describes the panic value.
+func (p *panicError) Error() string { return fmt.Sprintf("handler panic: %v", p.value) }
+
+// callHandler calls h, turning a panic into a *panicError. http.ErrAbortHandler is re-raised: it is how a
+// handler asks net/http to abort the response.
+func callHandler(ctx context.Context, h Handler, body []byte) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			out, err = nil, &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return h(ctx, body)
+}
