@@ -13,13 +13,13 @@ const (
 
 // Domain is a registered SWF domain.
 type Domain struct {
-	Name        string
-	Description string
-	Status      RegistrationStatus
+	Name        string             `json:"name,omitempty"`
+	Description string             `json:"description,omitempty"`
+	Status      RegistrationStatus `json:"status,omitempty"`
 	// RetentionDays is workflowExecutionRetentionPeriodInDays as registered ("NONE", "0" … "90").
-	RetentionDays string
-	Tags          []ResourceTag
-	CreatedAt     time.Time
+	RetentionDays string        `json:"retentionDays,omitempty"`
+	Tags          []ResourceTag `json:"tags,omitempty"`
+	CreatedAt     time.Time     `json:"createdAt,omitempty"`
 }
 
 // ResourceTag is a key/value tag on a domain.
@@ -40,25 +40,25 @@ const (
 // TypeRecord is a registered activity or workflow type with its defaults. The defaults are kept as the
 // strings the caller registered ("" when absent), because they are echoed back as such.
 type TypeRecord struct {
-	Domain          string
-	Kind            TypeKind
-	Name            string
-	Version         string
-	Description     string
-	Status          RegistrationStatus
-	CreatedAt       time.Time
-	DeprecatedAt    time.Time
-	DefaultTaskList string
-	DefaultPriority string
+	Domain          string             `json:"domain,omitempty"`
+	Kind            TypeKind           `json:"kind,omitempty"`
+	Name            string             `json:"name,omitempty"`
+	Version         string             `json:"version,omitempty"`
+	Description     string             `json:"description,omitempty"`
+	Status          RegistrationStatus `json:"status,omitempty"`
+	CreatedAt       time.Time          `json:"createdAt,omitempty"`
+	DeprecatedAt    time.Time          `json:"deprecatedAt,omitempty"`
+	DefaultTaskList string             `json:"defaultTaskList,omitempty"`
+	DefaultPriority string             `json:"defaultPriority,omitempty"`
 	// Activity-type defaults.
-	DefaultScheduleToStart string
-	DefaultScheduleToClose string
-	DefaultStartToClose    string
-	DefaultHeartbeat       string
+	DefaultScheduleToStart string `json:"defaultScheduleToStart,omitempty"`
+	DefaultScheduleToClose string `json:"defaultScheduleToClose,omitempty"`
+	DefaultStartToClose    string `json:"defaultStartToClose,omitempty"`
+	DefaultHeartbeat       string `json:"defaultHeartbeat,omitempty"`
 	// Workflow-type defaults. DefaultStartToClose above doubles as the decision task start-to-close.
-	DefaultExecutionStartToClose string
-	DefaultChildPolicy           string
-	DefaultLambdaRole            string
+	DefaultExecutionStartToClose string `json:"defaultExecutionStartToClose,omitempty"`
+	DefaultChildPolicy           string `json:"defaultChildPolicy,omitempty"`
+	DefaultLambdaRole            string `json:"defaultLambdaRole,omitempty"`
 }
 
 // TypeListQuery selects registered types for ListActivityTypes / ListWorkflowTypes.

@@ -74,7 +74,9 @@ type Transition struct {
 	Create bool
 	// Events are appended to the history; their ids continue the execution's.
 	Events []HistoryEvent
-	// PutActivities inserts or replaces open activity tasks (at schedule and at start).
+	// PutActivities inserts or replaces open activity tasks whole, heartbeat state included. The engine puts
+	// an activity only when it schedules and when it starts it, before any heartbeat can exist; later changes
+	// go through CancelActivities, CloseActivities and RecordHeartbeat, which never lose a heartbeat.
 	PutActivities []*ActivityTask
 	// CancelActivities marks started activity tasks so that their next heartbeat answers cancelRequested.
 	CancelActivities []int64

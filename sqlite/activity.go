@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openswf/openswf"
+)
+
+// activityColumns are the columns scanActivity reads, in order.
+const activityColumns = "run_id, scheduled_id, domain, task_list, started_id, heartbeats, last_heartbeat, details, cancel_requested, data"
+
+// GetActivity returns an open activity task with its heartbeat state.
+func (s *Store) GetActivity(ctx context.Context, runID string, scheduledID int64) (*openswf.ActivityTask, error) {
+	a, err := scanActivity(s.reader.QueryRowContext(ctx,
+		"SELECT "+activityColumns+" FROM activities WHERE run_id = ? AND scheduled_id = ?", runID, scheduledID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = openswf.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get activity %s/%d: %w", runID, scheduledID, err)
+	}
+	return a, nil
+}
+
+// ListActivities returns the open activity tasks of a run in scheduled event id order.
+func (s *Store) ListActivities(ctx context.Context, runID string) ([]*openswf.ActivityTask, error) {
+	rows, err := s.reader.QueryContext(ctx,
+		"SELECT "+activityColumns+" FROM activities WHERE run_id = ? ORDER BY scheduled_id", runID)
+	if err != nil {
+		return nil, fmt.Errorf("list activities of %s: %w", runID, err)
+	}
+	defer rows.Close()
+	var as []*openswf.ActivityTask
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list activities of %s: %w", runID, err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list activities of %s: %w", runID, err)
+	}
+	return as, nil
+}
+
+// scanActivity reads activityColumns. The columns win over the JSON: they are what queries and heartbeats
+// change.
+func scanActivity(row interface{ Scan(...any) error }) (*openswf.ActivityTask, error) {
+	var (
+		a             openswf.ActivityTask
+		lastHeartbeat sql.NullInt64
+		details       sql.NullString
+		data          []byte
+	)
+	if err := row.Scan(&a.RunID, &a.ScheduledID, &a.Domain, &a.TaskList, &a.StartedID, &a.Heartbeats,
+		&lastHeartbeat, &details, &a.CancelRequested, &data); err != nil {
+		return nil, err
+	}
+	keep := a
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, fmt.Errorf("decode activity: %w", err)
+	}
+	a.RunID, a.ScheduledID, a.Domain, a.TaskList, a.StartedID = keep.RunID, keep.ScheduledID, keep.Domain, keep.TaskList, keep.StartedID
+	a.Heartbeats, a.CancelRequested = keep.Heartbeats, keep.CancelRequested
+	a.LastHeartbeatAt = fromNanos(lastHeartbeat)
+	if details.Valid {
+		a.Details = &details.String
+	}
+	return &a, nil
+}
+
+// RecordHeartbeat records a heartbeat on a started activity task through the group-commit writer: it
+// counts it, stores its time and its details (nil keeps the previous ones), and reports whether
+// cancellation was requested. openswf.ErrNotFound if no open task of the run has that scheduled and
+// started event id.
+func (s *Store) RecordHeartbeat(ctx context.Context, runID string, scheduledID, startedID int64, details *string, at time.Time) (bool, error) {
+	if !storable(at, true) {
+		return false, fmt.Errorf("record heartbeat of %s/%d: time %v cannot be stored", runID, scheduledID, at)
+	}
+	var cancelRequested bool
+	err := s.writeBare(ctx, func(w *writer) error {
+		err := w.heartbeat.QueryRowContext(w.ctx, nanos(at), details, runID, scheduledID, startedID).Scan(&cancelRequested)
+		if errors.Is(err, sql.ErrNoRows) {
+			return openswf.ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record heartbeat of %s/%d: %w", runID, scheduledID, err)
+	}
+	return cancelRequested, nil
+}

@@ -1,0 +1,148 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/openswf/openswf"
+)
+
+func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
+	t.Run("CountActivities", func(t *testing.T) {
+		s := newStore(t)
+		x := newExecution("d1", "wf1", "run1")
+		tr := startTransition(x)
+		tr.PutActivities = []*openswf.ActivityTask{
+			newActivity(x, 5, "tl"),
+			newActivity(x, 6, "tl"),
+			started(newActivity(x, 7, "tl"), 9), // held by a worker: not pending
+			newActivity(x, 8, "other"),
+		}
+		mustApply(t, s, tr)
+		y := newExecution("d2", "wf1", "run2")
+		tr = startTransition(y)
+		tr.PutActivities = []*openswf.ActivityTask{newActivity(y, 5, "tl")}
+		mustApply(t, s, tr)
+
+		wantCount(t, s, openswf.TaskActivity, "d1", "tl", 2)
+		wantCount(t, s, openswf.TaskActivity, "d1", "other", 1)
+		wantCount(t, s, openswf.TaskActivity, "d2", "tl", 1)
+		wantCount(t, s, openswf.TaskActivity, "d2", "other", 0)
+		wantCount(t, s, openswf.TaskActivity, "d3", "tl", 0)
+
+		// Starting one and closing another leave none pending on tl in d1.
+		mustApply(t, s, &openswf.Transition{
+			Execution:       next(x),
+			PutActivities:   []*openswf.ActivityTask{started(newActivity(x, 5, "tl"), 10)},
+			CloseActivities: []openswf.ActivityClose{{ScheduledID: 6, Heartbeats: -1}},
+		})
+		wantCount(t, s, openswf.TaskActivity, "d1", "tl", 0)
+		wantCount(t, s, openswf.TaskActivity, "d2", "tl", 1)
+	})
+
+	t.Run("CountDecisions", func(t *testing.T) {
+		s := newStore(t)
+		scheduled := newExecution("d1", "wf1", "run1")
+		mustStart(t, s, scheduled)
+		startedX := newExecution("d1", "wf2", "run2")
+		startedX.Decision.StartedID = 3
+		startedX.NextEventID = 4
+		mustStart(t, s, startedX)
+		none := newExecution("d1", "wf3", "run3")
+		none.Decision = openswf.DecisionTaskState{}
+		mustStart(t, s, none)
+		elsewhere := newExecution("d1", "wf4", "run4")
+		elsewhere.Decision.TaskList = "other"
+		mustStart(t, s, elsewhere)
+		otherDomain := newExecution("d2", "wf1", "run5")
+		mustStart(t, s, otherDomain)
+
+		wantCount(t, s, openswf.TaskDecision, "d1", "deciders", 1)
+		wantCount(t, s, openswf.TaskDecision, "d1", "other", 1)
+		wantCount(t, s, openswf.TaskDecision, "d2", "deciders", 1)
+		// Activity and decision counts are apart.
+		wantCount(t, s, openswf.TaskActivity, "d1", "deciders", 0)
+
+		// Handed out, the decision task is no longer pending; scheduled again, it is.
+		y := next(scheduled)
+		y.Decision.StartedID = y.NextEventID
+		mustApply(t, s, &openswf.Transition{Execution: y})
+		wantCount(t, s, openswf.TaskDecision, "d1", "deciders", 0)
+		z := next(startedX)
+		z.Decision = openswf.DecisionTaskState{ScheduledID: 5, TaskList: "deciders", ScheduledAt: at(0)}
+		mustApply(t, s, &openswf.Transition{Execution: z})
+		wantCount(t, s, openswf.TaskDecision, "d1", "deciders", 1)
+	})
+
+	t.Run("Load", func(t *testing.T) {
+		s := newStore(t)
+		x := newExecution("d1", "wf1", "run1")
+		a5 := newActivity(x, 5, "tl")
+		a6 := newActivity(x, 6, "tl2")
+		a6.Priority = -3
+		tr := startTransition(x)
+		tr.PutActivities = []*openswf.ActivityTask{a5, a6, started(newActivity(x, 7, "tl"), 8)}
+		mustApply(t, s, tr)
+		y := newExecution("d2", "wf2", "run2")
+		y.Decision.StartedID = 3 // not pending
+		mustStart(t, s, y)
+
+		want := []openswf.PendingTask{
+			{Kind: openswf.TaskActivity, Domain: "d1", TaskList: "tl", RunID: "run1", ScheduledID: 5, Priority: 5, ScheduledAt: a5.ScheduledAt},
+			{Kind: openswf.TaskActivity, Domain: "d1", TaskList: "tl2", RunID: "run1", ScheduledID: 6, Priority: -3, ScheduledAt: a6.ScheduledAt},
+			{Kind: openswf.TaskDecision, Domain: "d1", TaskList: "deciders", RunID: "run1", ScheduledID: 2, Priority: 3, ScheduledAt: x.Decision.ScheduledAt},
+		}
+		var got []openswf.PendingTask
+		if err := s.LoadPendingTasks(t.Context(), func(p openswf.PendingTask) error {
+			got = append(got, p)
+			return nil
+		}); err != nil {
+			t.Fatalf("LoadPendingTasks: %v", err)
+		}
+		slices.SortFunc(got, comparePending)
+		if d := diff(want, got); d != "" {
+			t.Errorf("LoadPendingTasks (-want +got):\n%s", d)
+		}
+	})
+
+	t.Run("LoadStops", func(t *testing.T) {
+		s := newStore(t)
+		x := newExecution("d1", "wf1", "run1")
+		tr := startTransition(x)
+		tr.PutActivities = []*openswf.ActivityTask{newActivity(x, 5, "tl"), newActivity(x, 6, "tl")}
+		mustApply(t, s, tr)
+		stop := errors.New("stop")
+		calls := 0
+		err := s.LoadPendingTasks(t.Context(), func(openswf.PendingTask) error {
+			calls++
+			return stop
+		})
+		wantErr(t, "LoadPendingTasks with a failing callback", err, stop)
+		if calls != 1 {
+			t.Errorf("callbacks after the error: got %d calls, want 1", calls)
+		}
+	})
+}
+
+func wantCount(t *testing.T, s openswf.Store, kind openswf.TaskKind, domain, taskList string, want int) {
+	t.Helper()
+	got, err := s.CountPendingTasks(t.Context(), kind, domain, taskList)
+	if err != nil {
+		t.Fatalf("CountPendingTasks(%s, %s, %s): %v", kind, domain, taskList, err)
+	}
+	if got != want {
+		t.Errorf("CountPendingTasks(%s, %s, %s): got %d, want %d", kind, domain, taskList, got, want)
+	}
+}
+
+func comparePending(a, b openswf.PendingTask) int {
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.RunID, b.RunID); c != 0 {
+		return c
+	}
+	return compareInt(a.ScheduledID, b.ScheduledID)
+}
