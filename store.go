@@ -86,6 +86,10 @@ type Transition struct {
 	PutTimers []Timer
 	// DeleteTimers disarms timers; deleting an absent timer is not an error.
 	DeleteTimers []TimerKey
+	// Also holds transitions of other executions that commit atomically with this one (a signal to another
+	// run, a child started or closed, a run continued as new). Each is checked and applied as if alone; if
+	// any reports an error, nothing of the whole group is stored. Also of a nested transition is ignored.
+	Also []*Transition
 }
 
 // Store persists openswf's records. Implementations carry no SWF rules: the engine decides, the store

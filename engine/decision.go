@@ -511,4 +511,3 @@ func checkDecision(n int, dec *openswf.Decision) error {
 	}
 	return nil
 }
-

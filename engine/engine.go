@@ -26,6 +26,10 @@ type Options struct {
 	TimerWorkers int
 	// Logger receives operational logs.
 	Logger *slog.Logger
+	// DisableRetention stops the engine from purging closed executions past their domain's retention
+	// period; RetentionInterval is how often it looks (default one minute).
+	DisableRetention  bool
+	RetentionInterval time.Duration
 }
 
 const (
@@ -102,6 +106,10 @@ func (e *Engine) Open(ctx context.Context) error {
 	if !e.opts.DisableTimerLoop {
 		e.wg.Add(1)
 		go e.timerLoop()
+	}
+	if !e.opts.DisableRetention {
+		e.wg.Add(1)
+		go e.retentionLoop()
 	}
 	return nil
 }

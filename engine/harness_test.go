@@ -44,7 +44,7 @@ func newHarness(t *testing.T) *harness {
 	start, _ := time.Parse(time.RFC3339, testTime)
 	h := &harness{t: t, ctx: ctx, clock: openswftest.NewClock(start), store: store}
 	h.eng = engine.New(store, h.clock, engine.Options{
-		DisableTimerLoop: true, PollHold: 10 * time.Second,
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err := h.eng.Open(ctx); err != nil {

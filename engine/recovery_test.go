@@ -17,7 +17,7 @@ func (h *harness) reopen() {
 	h.t.Helper()
 	h.eng.Close()
 	h.eng = engine.New(h.store, h.clock, engine.Options{
-		DisableTimerLoop: true, PollHold: 10 * time.Second,
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	h.must(h.eng.Open(h.ctx))
