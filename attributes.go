@@ -219,3 +219,103 @@ type TimerCanceledAttributes struct {
 	StartedEventID               int64  `json:"startedEventId"`
 	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
 }
+
+// WorkflowExecutionContinuedAsNewAttributes are the attributes of WorkflowExecutionContinuedAsNew.
+type WorkflowExecutionContinuedAsNewAttributes struct {
+	Input                        string       `json:"input,omitempty"`
+	DecisionTaskCompletedEventID int64        `json:"decisionTaskCompletedEventId"`
+	NewExecutionRunID            string       `json:"newExecutionRunId"`
+	ExecutionStartToCloseTimeout string       `json:"executionStartToCloseTimeout,omitempty"`
+	TaskList                     TaskList     `json:"taskList"`
+	TaskPriority                 string       `json:"taskPriority,omitempty"`
+	TaskStartToCloseTimeout      string       `json:"taskStartToCloseTimeout,omitempty"`
+	ChildPolicy                  string       `json:"childPolicy"`
+	TagList                      []string     `json:"tagList,omitempty"`
+	WorkflowType                 WorkflowType `json:"workflowType"`
+	LambdaRole                   string       `json:"lambdaRole,omitempty"`
+}
+
+// StartChildWorkflowExecutionInitiatedAttributes are the attributes of StartChildWorkflowExecutionInitiated.
+type StartChildWorkflowExecutionInitiatedAttributes struct {
+	WorkflowID                   string       `json:"workflowId"`
+	WorkflowType                 WorkflowType `json:"workflowType"`
+	Control                      string       `json:"control,omitempty"`
+	Input                        string       `json:"input,omitempty"`
+	ExecutionStartToCloseTimeout string       `json:"executionStartToCloseTimeout,omitempty"`
+	TaskList                     TaskList     `json:"taskList"`
+	TaskPriority                 string       `json:"taskPriority,omitempty"`
+	DecisionTaskCompletedEventID int64        `json:"decisionTaskCompletedEventId"`
+	ChildPolicy                  string       `json:"childPolicy"`
+	TaskStartToCloseTimeout      string       `json:"taskStartToCloseTimeout,omitempty"`
+	TagList                      []string     `json:"tagList,omitempty"`
+	LambdaRole                   string       `json:"lambdaRole,omitempty"`
+}
+
+// StartChildWorkflowExecutionFailedAttributes are the attributes of StartChildWorkflowExecutionFailed.
+type StartChildWorkflowExecutionFailedAttributes struct {
+	WorkflowType                 WorkflowType `json:"workflowType"`
+	Cause                        string       `json:"cause"`
+	WorkflowID                   string       `json:"workflowId"`
+	InitiatedEventID             int64        `json:"initiatedEventId"`
+	DecisionTaskCompletedEventID int64        `json:"decisionTaskCompletedEventId"`
+	Control                      string       `json:"control,omitempty"`
+}
+
+// ChildWorkflowExecutionAttributes are the attributes of ChildWorkflowExecutionStarted, …Completed,
+// …Failed, …TimedOut, …Canceled and …Terminated; each uses the members its type lists.
+type ChildWorkflowExecutionAttributes struct {
+	WorkflowExecution WorkflowExecution `json:"workflowExecution"`
+	WorkflowType      WorkflowType      `json:"workflowType"`
+	Result            string            `json:"result,omitempty"`
+	Reason            string            `json:"reason,omitempty"`
+	Details           string            `json:"details,omitempty"`
+	TimeoutType       string            `json:"timeoutType,omitempty"`
+	InitiatedEventID  int64             `json:"initiatedEventId"`
+	// StartedEventID is absent from ChildWorkflowExecutionStarted only.
+	StartedEventID *int64 `json:"startedEventId,omitempty"`
+}
+
+// SignalExternalInitiatedAttributes are the attributes of SignalExternalWorkflowExecutionInitiated.
+type SignalExternalInitiatedAttributes struct {
+	WorkflowID                   string `json:"workflowId"`
+	RunID                        string `json:"runId,omitempty"`
+	SignalName                   string `json:"signalName"`
+	Input                        string `json:"input,omitempty"`
+	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
+	Control                      string `json:"control,omitempty"`
+}
+
+// RequestCancelExternalInitiatedAttributes are the attributes of
+// RequestCancelExternalWorkflowExecutionInitiated.
+type RequestCancelExternalInitiatedAttributes struct {
+	WorkflowID                   string `json:"workflowId"`
+	RunID                        string `json:"runId,omitempty"`
+	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
+	Control                      string `json:"control,omitempty"`
+}
+
+// ExternalFailedAttributes are the attributes of SignalExternalWorkflowExecutionFailed and
+// RequestCancelExternalWorkflowExecutionFailed.
+type ExternalFailedAttributes struct {
+	WorkflowID                   string `json:"workflowId"`
+	RunID                        string `json:"runId,omitempty"`
+	Cause                        string `json:"cause"`
+	InitiatedEventID             int64  `json:"initiatedEventId"`
+	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
+	Control                      string `json:"control,omitempty"`
+}
+
+// ExternalDoneAttributes are the attributes of ExternalWorkflowExecutionSignaled and
+// ExternalWorkflowExecutionCancelRequested.
+type ExternalDoneAttributes struct {
+	WorkflowExecution WorkflowExecution `json:"workflowExecution"`
+	InitiatedEventID  int64             `json:"initiatedEventId"`
+}
+
+// ScheduleLambdaFunctionFailedAttributes are the attributes of ScheduleLambdaFunctionFailed.
+type ScheduleLambdaFunctionFailedAttributes struct {
+	ID                           string `json:"id"`
+	Name                         string `json:"name"`
+	Cause                        string `json:"cause"`
+	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
+}

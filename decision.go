@@ -32,6 +32,12 @@ type Decision struct {
 	RecordMarker              *RecordMarkerAttributes              `json:"recordMarkerDecisionAttributes,omitempty"`
 	StartTimer                *StartTimerAttributes                `json:"startTimerDecisionAttributes,omitempty"`
 	CancelTimer               *CancelTimerAttributes               `json:"cancelTimerDecisionAttributes,omitempty"`
+
+	ContinueAsNewWorkflowExecution         *ContinueAsNewAttributes                  `json:"continueAsNewWorkflowExecutionDecisionAttributes,omitempty"`
+	SignalExternalWorkflowExecution        *SignalExternalAttributes                 `json:"signalExternalWorkflowExecutionDecisionAttributes,omitempty"`
+	RequestCancelExternalWorkflowExecution *RequestCancelExternalAttributes          `json:"requestCancelExternalWorkflowExecutionDecisionAttributes,omitempty"`
+	StartChildWorkflowExecution            *StartChildWorkflowExecutionAttributes    `json:"startChildWorkflowExecutionDecisionAttributes,omitempty"`
+	ScheduleLambdaFunction                 *ScheduleLambdaFunctionDecisionAttributes `json:"scheduleLambdaFunctionDecisionAttributes,omitempty"`
 }
 
 // ScheduleActivityTaskAttributes are ScheduleActivityTask's attributes.
@@ -85,4 +91,57 @@ type StartTimerAttributes struct {
 // CancelTimerAttributes are CancelTimer's attributes.
 type CancelTimerAttributes struct {
 	TimerID string `json:"timerId"`
+}
+
+// ContinueAsNewAttributes are ContinueAsNewWorkflowExecution's attributes.
+type ContinueAsNewAttributes struct {
+	Input                        string    `json:"input,omitempty"`
+	ExecutionStartToCloseTimeout string    `json:"executionStartToCloseTimeout,omitempty"`
+	TaskList                     *TaskList `json:"taskList,omitempty"`
+	TaskPriority                 string    `json:"taskPriority,omitempty"`
+	TaskStartToCloseTimeout      string    `json:"taskStartToCloseTimeout,omitempty"`
+	ChildPolicy                  string    `json:"childPolicy,omitempty"`
+	TagList                      []string  `json:"tagList,omitempty"`
+	WorkflowTypeVersion          string    `json:"workflowTypeVersion,omitempty"`
+	LambdaRole                   string    `json:"lambdaRole,omitempty"`
+}
+
+// SignalExternalAttributes are SignalExternalWorkflowExecution's attributes.
+type SignalExternalAttributes struct {
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId,omitempty"`
+	SignalName string `json:"signalName"`
+	Input      string `json:"input,omitempty"`
+	Control    string `json:"control,omitempty"`
+}
+
+// RequestCancelExternalAttributes are RequestCancelExternalWorkflowExecution's attributes.
+type RequestCancelExternalAttributes struct {
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId,omitempty"`
+	Control    string `json:"control,omitempty"`
+}
+
+// StartChildWorkflowExecutionAttributes are StartChildWorkflowExecution's attributes.
+type StartChildWorkflowExecutionAttributes struct {
+	WorkflowType                 WorkflowType `json:"workflowType"`
+	WorkflowID                   string       `json:"workflowId"`
+	Control                      string       `json:"control,omitempty"`
+	Input                        string       `json:"input,omitempty"`
+	ExecutionStartToCloseTimeout string       `json:"executionStartToCloseTimeout,omitempty"`
+	TaskList                     *TaskList    `json:"taskList,omitempty"`
+	TaskPriority                 string       `json:"taskPriority,omitempty"`
+	TaskStartToCloseTimeout      string       `json:"taskStartToCloseTimeout,omitempty"`
+	ChildPolicy                  string       `json:"childPolicy,omitempty"`
+	TagList                      []string     `json:"tagList,omitempty"`
+	LambdaRole                   string       `json:"lambdaRole,omitempty"`
+}
+
+// ScheduleLambdaFunctionDecisionAttributes are ScheduleLambdaFunction's attributes.
+type ScheduleLambdaFunctionDecisionAttributes struct {
+	ID                  string `json:"id"`
+	Name                string `json:"name"`
+	Control             string `json:"control,omitempty"`
+	Input               string `json:"input,omitempty"`
+	StartToCloseTimeout string `json:"startToCloseTimeout,omitempty"`
 }

@@ -61,6 +61,10 @@ type Execution struct {
 
 	CancelRequested bool               `json:"cancelRequested,omitempty"`
 	Parent          *WorkflowExecution `json:"parent,omitempty"`
+	// ParentInitiatedEventID is the parent's StartChildWorkflowExecutionInitiated event id.
+	ParentInitiatedEventID int64 `json:"parentInitiatedEventId,omitempty"`
+	// ContinuedFrom is the run this one continued as new, if any.
+	ContinuedFrom string `json:"continuedFrom,omitempty"`
 
 	// NextEventID is the id the next history event gets; ids are dense from 1.
 	NextEventID int64 `json:"nextEventId"`
@@ -78,6 +82,8 @@ type Execution struct {
 	// CancelRequests maps the scheduled event id of each open activity task whose cancellation was requested
 	// to the latest ActivityTaskCancelRequested event id.
 	CancelRequests map[int64]int64 `json:"cancelRequests,omitempty"`
+	// Children maps the StartChildWorkflowExecutionInitiated event id of each open child to the child.
+	Children map[int64]Child `json:"children,omitempty"`
 	// Timers maps the timerId of each open user timer to its state.
 	Timers map[string]UserTimer `json:"timers,omitempty"`
 }
@@ -153,4 +159,13 @@ func (a *ActivityTask) HeartbeatDeadline() time.Time {
 		last = a.LastHeartbeatAt
 	}
 	return last.Add(a.Heartbeat)
+}
+
+// Child is an open child execution as its parent sees it. The child's run may change when it continues as
+// new; the workflow id does not.
+type Child struct {
+	WorkflowID     string       `json:"workflowId"`
+	RunID          string       `json:"runId"`
+	Type           WorkflowType `json:"type"`
+	StartedEventID int64        `json:"startedEventId"`
 }

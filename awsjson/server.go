@@ -202,6 +202,13 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, target s
 		writeFault(w, f)
 		return
 	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		// The client went away (a long poll it gave up on, say): nothing failed here and nobody reads
+		// the answer.
+		s.log.DebugContext(ctx, "request abandoned by client", "request_id", RequestID(ctx), "target", target)
+		writeFault(w, InternalFailure())
+		return
+	}
 	attrs := []any{"request_id", RequestID(ctx), "target", target, "error", err}
 	var p *panicError
 	if errors.As(err, &p) {

@@ -36,7 +36,7 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 		}
 		p, ok := e.matcher.poll(ctx, key, hold, e.clock.After)
 		if !ok {
-			return nil, ctx.Err()
+			return nil, nil // the hold ended, the client went away, or the engine is closing
 		}
 		var act *openswf.ActivityTask
 		x, err := e.update(ctx, p.RunID, func(t *txn) error {

@@ -54,7 +54,7 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 		}
 		p, ok := e.matcher.poll(ctx, key, hold, e.clock.After)
 		if !ok {
-			return nil, ctx.Err()
+			return nil, nil // the hold ended, the client went away, or the engine is closing
 		}
 		x, err := e.update(ctx, p.RunID, func(t *txn) error {
 			d := t.x.Decision
@@ -211,8 +211,10 @@ func (e *Engine) RespondDecision(ctx context.Context, in RespondDecisionInput) e
 		x.PendingDecision = false
 		dc := &decider{txn: t, ctx: ctx, completedID: completed, unhandled: unhandled}
 		for i := range in.Decisions {
-			if !x.Open {
-				break // decisions after the one that closed the run have nothing to act on
+			if !x.Open || t.historyFull() {
+				// Decisions after the one that closed the run have nothing to act on; past the history
+				// limit the run is terminated at commit.
+				break
 			}
 			if err := dc.apply(&in.Decisions[i]); err != nil {
 				return err
@@ -249,7 +251,7 @@ func (d *decider) apply(dec *openswf.Decision) error {
 		d.event(openswf.EventWorkflowExecutionCompleted, openswf.WorkflowExecutionCompletedAttributes{
 			Result: a.Result, DecisionTaskCompletedEventID: d.completedID,
 		})
-		d.closeExecution(openswf.CloseCompleted)
+		d.closeExecution(openswf.CloseCompleted, closeDetail{Result: a.Result})
 	case openswf.DecisionFailWorkflowExecution:
 		a := dec.FailWorkflowExecution
 		if d.closeBlocked(openswf.EventFailWorkflowExecutionFailed) {
@@ -258,7 +260,7 @@ func (d *decider) apply(dec *openswf.Decision) error {
 		d.event(openswf.EventWorkflowExecutionFailed, openswf.WorkflowExecutionFailedAttributes{
 			Reason: a.Reason, Details: a.Details, DecisionTaskCompletedEventID: d.completedID,
 		})
-		d.closeExecution(openswf.CloseFailed)
+		d.closeExecution(openswf.CloseFailed, closeDetail{Reason: a.Reason, Details: a.Details})
 	case openswf.DecisionCancelWorkflowExecution:
 		a := dec.CancelWorkflowExecution
 		if d.closeBlocked(openswf.EventCancelWorkflowExecutionFailed) {
@@ -267,7 +269,7 @@ func (d *decider) apply(dec *openswf.Decision) error {
 		d.event(openswf.EventWorkflowExecutionCanceled, openswf.WorkflowExecutionCanceledAttributes{
 			Details: a.Details, DecisionTaskCompletedEventID: d.completedID,
 		})
-		d.closeExecution(openswf.CloseCanceled)
+		d.closeExecution(openswf.CloseCanceled, closeDetail{Details: a.Details})
 	case openswf.DecisionRecordMarker:
 		a := dec.RecordMarker
 		d.event(openswf.EventMarkerRecorded, openswf.MarkerRecordedAttributes{
@@ -277,6 +279,16 @@ func (d *decider) apply(dec *openswf.Decision) error {
 		return d.startTimer(dec.StartTimer)
 	case openswf.DecisionCancelTimer:
 		return d.cancelTimer(dec.CancelTimer.TimerID)
+	case openswf.DecisionStartChildWorkflowExecution:
+		return d.startChild(dec.StartChildWorkflowExecution)
+	case openswf.DecisionContinueAsNewWorkflowExecution:
+		return d.continueAsNew(dec.ContinueAsNewWorkflowExecution)
+	case openswf.DecisionSignalExternalWorkflowExecution:
+		return d.signalExternal(dec.SignalExternalWorkflowExecution)
+	case openswf.DecisionRequestCancelExternalWorkflowExecution:
+		return d.cancelExternal(dec.RequestCancelExternalWorkflowExecution)
+	case openswf.DecisionScheduleLambdaFunction:
+		return d.scheduleLambda(dec.ScheduleLambdaFunction)
 	default:
 		return validation("Decision type %s is not supported yet", dec.Type)
 	}
@@ -378,6 +390,10 @@ func (d *decider) requestCancelActivity(activityID string) error {
 		return nil
 	}
 	a, err := d.activity(d.ctx, sched)
+	if errors.Is(err, openswf.ErrNotFound) {
+		// The run still lists it, so it closed after the run was read: decide again on the fresh run.
+		return openswf.ErrConflict
+	}
 	if err != nil {
 		return fmt.Errorf("load activity: %w", err)
 	}
@@ -505,6 +521,40 @@ func checkDecision(n int, dec *openswf.Decision) error {
 	case openswf.DecisionCancelTimer:
 		if dec.CancelTimer == nil {
 			return missing("cancelTimerDecisionAttributes")
+		}
+	case openswf.DecisionStartChildWorkflowExecution:
+		a := dec.StartChildWorkflowExecution
+		if a == nil {
+			return missing("startChildWorkflowExecutionDecisionAttributes")
+		}
+		p := "startChildWorkflowExecutionDecisionAttributes."
+		return firstErr(checkName(path(p+"workflowId"), a.WorkflowID),
+			checkTaskList(path(p+"taskList.name"), a.TaskList),
+			checkPriority(path(p+"taskPriority"), a.TaskPriority),
+			checkExecutionTimeout(path(p+"executionStartToCloseTimeout"), a.ExecutionStartToCloseTimeout),
+			checkTimeout(path(p+"taskStartToCloseTimeout"), a.TaskStartToCloseTimeout))
+	case openswf.DecisionContinueAsNewWorkflowExecution:
+		a := dec.ContinueAsNewWorkflowExecution
+		if a == nil {
+			a = &openswf.ContinueAsNewAttributes{}
+			dec.ContinueAsNewWorkflowExecution = a
+		}
+		p := "continueAsNewWorkflowExecutionDecisionAttributes."
+		return firstErr(checkTaskList(path(p+"taskList.name"), a.TaskList),
+			checkPriority(path(p+"taskPriority"), a.TaskPriority),
+			checkExecutionTimeout(path(p+"executionStartToCloseTimeout"), a.ExecutionStartToCloseTimeout),
+			checkTimeout(path(p+"taskStartToCloseTimeout"), a.TaskStartToCloseTimeout))
+	case openswf.DecisionSignalExternalWorkflowExecution:
+		if dec.SignalExternalWorkflowExecution == nil {
+			return missing("signalExternalWorkflowExecutionDecisionAttributes")
+		}
+	case openswf.DecisionRequestCancelExternalWorkflowExecution:
+		if dec.RequestCancelExternalWorkflowExecution == nil {
+			return missing("requestCancelExternalWorkflowExecutionDecisionAttributes")
+		}
+	case openswf.DecisionScheduleLambdaFunction:
+		if dec.ScheduleLambdaFunction == nil {
+			return missing("scheduleLambdaFunctionDecisionAttributes")
 		}
 	default:
 		return validation("Decision type %s is not supported yet", dec.Type)

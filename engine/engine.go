@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"slices"
 	"sync"
 	"time"
@@ -40,6 +41,12 @@ const (
 	maxDomainTags     = 50
 	maxPageSize       = 1000
 	maxConflictRetry  = 64
+	// maxHistoryEvents is SWF's limit on one run's history; a run that reaches it is terminated.
+	maxHistoryEvents = 25000
+	// historyReserve is the headroom kept under the limit: a decision list stops, and the run is
+	// terminated, once fewer ids than this remain, so that no transition's events cross the limit.
+	historyReserve  = 10
+	maxOpenChildren = 1000
 )
 
 // Engine applies SWF's rules over a Store.
@@ -130,12 +137,18 @@ func (e *Engine) Close() error {
 // for the caller.
 var errStale = errors.New("stale")
 
-// txn collects one transition while an update function decides it.
+// txn collects one transition while an update function decides it. others are transitions of other runs
+// decided alongside (a signalled run, a child, a parent, a new run) that commit atomically with it.
 type txn struct {
-	e   *Engine
-	x   *openswf.Execution
-	now time.Time
-	tr  openswf.Transition
+	e      *Engine
+	ctx    context.Context
+	x      *openswf.Execution
+	now    time.Time
+	tr     openswf.Transition
+	others []*txn
+	err    error // set by steps that cannot return one; aborts the commit
+	// attempt counts the conflicts that made update decide this transition again.
+	attempt int
 	// after-commit effects
 	tasks []openswf.PendingTask
 }
@@ -152,32 +165,107 @@ func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error
 			return nil, fmt.Errorf("load execution: %w", err)
 		}
 		x.Version++
-		t := &txn{e: e, x: x, now: e.clock.Now()}
-		if err := fn(t); err != nil {
-			return x, err
+		t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), attempt: attempt}
+		err = fn(t)
+		if err == nil {
+			err = e.commit(ctx, t)
 		}
-		err = e.commit(ctx, t)
-		if errors.Is(err, openswf.ErrConflict) && attempt < maxConflictRetry {
+		// A conflict means a run changed under us (fn reports one too when a row the run names was gone by
+		// the time it read it); ErrExists means a run this transition creates (a child, say) was started
+		// meanwhile. Deciding again sees either.
+		if (errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists)) && attempt < maxConflictRetry {
+			if attempt >= 2 {
+				// Contenders on one run (pollers starting its tasks, say) spread out instead of colliding
+				// again in lockstep.
+				backoff(ctx, attempt)
+			}
 			continue
 		}
 		return x, err
 	}
 }
 
-// commit applies the transition and then publishes its effects: new tasks to the task lists and new
-// deadlines to the timer queue.
+// backoff sleeps a random time that grows with the attempt, up to about 10 ms. It is wall-clock time on
+// purpose: it spreads real contenders, and never decides anything.
+func backoff(ctx context.Context, attempt int) {
+	d := time.Duration(mrand.Int64N(int64(min(attempt, 10))*int64(time.Millisecond)) + 1)
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// other returns the transaction of another run decided in this one, loading the run once.
+func (t *txn) other(runID string) (*txn, error) {
+	if runID == t.x.RunID {
+		return t, nil
+	}
+	for _, o := range t.others {
+		if o.x.RunID == runID {
+			return o, nil
+		}
+	}
+	x, err := t.e.store.GetRun(t.ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	x.Version++
+	o := &txn{e: t.e, ctx: t.ctx, x: x, now: t.now}
+	t.others = append(t.others, o)
+	return o, nil
+}
+
+// created registers a new run decided in this transaction.
+func (t *txn) created(x *openswf.Execution) *txn {
+	o := &txn{e: t.e, ctx: t.ctx, x: x, now: t.now, tr: openswf.Transition{Create: true}}
+	t.others = append(t.others, o)
+	return o
+}
+
+// commit applies the transition (with those of the other runs decided alongside) and then publishes its
+// effects: new tasks to the task lists and new deadlines to the timer queue.
 func (e *Engine) commit(ctx context.Context, t *txn) error {
-	t.tr.Execution = t.x
+	all := append([]*txn{t}, t.others...)
+	for _, o := range all {
+		if o.err != nil {
+			return o.err
+		}
+	}
+	for _, o := range all {
+		o.limitHistory()
+		o.tr.Execution = o.x
+	}
+	for _, o := range t.others {
+		t.tr.Also = append(t.tr.Also, &o.tr)
+	}
 	if err := e.store.Apply(ctx, &t.tr); err != nil {
 		return err
 	}
-	for _, tm := range t.tr.PutTimers {
-		e.timers.push(tm.TimerKey, tm.Due)
-	}
-	for _, p := range t.tasks {
-		e.matcher.add(p)
+	for _, o := range all {
+		for _, tm := range o.tr.PutTimers {
+			e.timers.push(tm.TimerKey, tm.Due)
+		}
+		for _, p := range o.tasks {
+			e.matcher.add(p)
+		}
 	}
 	return nil
+}
+
+// historyFull reports whether the run's history has reached the headroom under SWF's limit.
+func (t *txn) historyFull() bool {
+	return t.x.NextEventID > maxHistoryEvents-historyReserve
+}
+
+// limitHistory terminates a run whose history reached SWF's limit of 25,000 events.
+func (t *txn) limitHistory() {
+	if !t.x.Open || !t.historyFull() {
+		return
+	}
+	t.event(openswf.EventWorkflowExecutionTerminated, openswf.WorkflowExecutionTerminatedAttributes{
+		ChildPolicy: t.x.ChildPolicy, Cause: "EVENT_LIMIT_EXCEEDED",
+	})
+	t.closeExecution(openswf.CloseTerminated, closeDetail{})
 }
 
 // event appends an event with the given attributes and returns its id.
@@ -252,9 +340,19 @@ func (t *txn) scheduleDecision() {
 	})
 }
 
+// closeDetail is what a closing run reports to its parent.
+type closeDetail struct {
+	Result, Reason, Details, TimeoutType string
+	// ChildPolicy overrides the run's child policy (TerminateWorkflowExecution may).
+	ChildPolicy string
+	// parentClosing is set when the parent itself is closing in this transaction and needs no report.
+	parentClosing bool
+}
+
 // closeExecution closes the run with the given status and abandons everything still open in it: activity
-// tasks (their tokens stop working), timers and the decision task.
-func (t *txn) closeExecution(status string) {
+// tasks (their tokens stop working), timers and the decision task. It reports the close to an open parent
+// and applies the child policy to open children.
+func (t *txn) closeExecution(status string, d closeDetail) {
 	x := t.x
 	x.Open = false
 	x.CloseStatus = status
@@ -274,6 +372,14 @@ func (t *txn) closeExecution(status string) {
 	x.Decision = openswf.DecisionTaskState{}
 	x.PendingDecision = false
 	t.deleteTimer(openswf.TimerWorkflowStartToClose, 0)
+	if x.Parent != nil && !d.parentClosing && status != openswf.CloseContinuedAsNew {
+		t.reportToParent(status, d)
+	}
+	policy := pick(d.ChildPolicy, x.ChildPolicy)
+	for init, c := range x.Children {
+		t.applyChildPolicy(policy, init, c)
+	}
+	x.Children = nil
 }
 
 func (t *txn) deleteActivityTimers(sched int64) {

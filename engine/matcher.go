@@ -119,7 +119,8 @@ func (m *matcher) closeAll() {
 	}
 }
 
-// queued orders tasks by priority (higher first), then by arrival.
+// queued orders tasks by priority (higher first), then by age (scheduled time), then by arrival; a task
+// put back after a failed start keeps its place because its scheduled time does not change.
 type queued struct {
 	openswf.PendingTask
 	seq uint64
@@ -131,6 +132,9 @@ func (h taskHeap) Len() int { return len(h) }
 func (h taskHeap) Less(i, j int) bool {
 	if h[i].Priority != h[j].Priority {
 		return h[i].Priority > h[j].Priority
+	}
+	if !h[i].ScheduledAt.Equal(h[j].ScheduledAt) {
+		return h[i].ScheduledAt.Before(h[j].ScheduledAt)
 	}
 	return h[i].seq < h[j].seq
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/openswf/openswf"
 )
@@ -102,13 +103,17 @@ type ListDomainsInput struct {
 
 // ListDomains lists domains of one status, a page at a time.
 func (e *Engine) ListDomains(ctx context.Context, in ListDomainsInput) ([]*openswf.Domain, string, error) {
+	// The token is bound to the query it pages, so that reusing it with other parameters is an error
+	// rather than a silently wrong page.
+	query := fmt.Sprintf("%s\x00%t\x00", in.Status, in.Reverse)
 	after := ""
 	if in.NextPageToken != "" {
 		p, err := e.tokens.open(purposeDomains, in.NextPageToken)
-		if err != nil {
+		rest, ok := strings.CutPrefix(string(p), query)
+		if err != nil || !ok {
 			return nil, "", validation("Invalid nextPageToken")
 		}
-		after = string(p)
+		after = rest
 	}
 	limit := pageSize(in.PageSize)
 	ds, err := e.store.ListDomains(ctx, in.Status, after, limit+1, in.Reverse)
@@ -118,7 +123,7 @@ func (e *Engine) ListDomains(ctx context.Context, in ListDomainsInput) ([]*opens
 	next := ""
 	if len(ds) > limit {
 		ds = ds[:limit]
-		next = e.tokens.seal(purposeDomains, []byte(ds[limit-1].Name))
+		next = e.tokens.seal(purposeDomains, []byte(query+ds[limit-1].Name))
 	}
 	return ds, next, nil
 }
@@ -156,12 +161,9 @@ func (e *Engine) RegisterType(ctx context.Context, kind openswf.TypeKind, in Reg
 		checkTimeout("defaultTaskHeartbeatTimeout", in.Heartbeat),
 		checkTimeout("defaultTaskScheduleToStartTimeout", in.ScheduleToStart),
 		checkTimeout("defaultTaskScheduleToCloseTimeout", in.ScheduleToClose),
-		checkTimeout("defaultExecutionStartToCloseTimeout", in.ExecutionStartToClose),
+		checkExecutionTimeout("defaultExecutionStartToCloseTimeout", in.ExecutionStartToClose),
 	); err != nil {
 		return err
-	}
-	if kind == openswf.KindWorkflowType && in.ExecutionStartToClose == "NONE" {
-		return validation("1 validation error detected: Value 'NONE' at 'defaultExecutionStartToCloseTimeout' failed to satisfy constraint: Member must be a number of seconds")
 	}
 	if _, err := e.registeredDomain(ctx, in.Domain); err != nil {
 		return err
@@ -259,13 +261,12 @@ func (e *Engine) ListTypes(ctx context.Context, kind openswf.TypeKind, in ListTy
 		return nil, "", err
 	}
 	q := openswf.TypeListQuery{Domain: in.Domain, Kind: kind, Status: in.Status, Name: in.Name, Reverse: in.Reverse}
+	query := fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%t\x00", in.Domain, kind, in.Status, in.Name, in.Reverse)
 	if in.NextPageToken != "" {
 		p, err := e.tokens.open(purposeTypes, in.NextPageToken)
-		if err != nil {
-			return nil, "", validation("Invalid nextPageToken")
-		}
-		name, version, ok := cutNUL(string(p))
-		if !ok {
+		rest, bound := strings.CutPrefix(string(p), query)
+		name, version, ok := cutNUL(rest)
+		if err != nil || !bound || !ok {
 			return nil, "", validation("Invalid nextPageToken")
 		}
 		q.After = &openswf.TypeRecord{Name: name, Version: version}
@@ -280,7 +281,7 @@ func (e *Engine) ListTypes(ctx context.Context, kind openswf.TypeKind, in ListTy
 	if len(ts) > limit {
 		ts = ts[:limit]
 		last := ts[limit-1]
-		next = e.tokens.seal(purposeTypes, []byte(last.Name+"\x00"+last.Version))
+		next = e.tokens.seal(purposeTypes, []byte(query+last.Name+"\x00"+last.Version))
 	}
 	return ts, next, nil
 }

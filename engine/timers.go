@@ -177,7 +177,7 @@ func (t *txn) timeoutWorkflow() error {
 	t.event(openswf.EventWorkflowExecutionTimedOut, openswf.WorkflowExecutionTimedOutAttributes{
 		TimeoutType: "START_TO_CLOSE", ChildPolicy: t.x.ChildPolicy,
 	})
-	t.closeExecution(openswf.CloseTimedOut)
+	t.closeExecution(openswf.CloseTimedOut, closeDetail{TimeoutType: "START_TO_CLOSE"})
 	return nil
 }
 
@@ -249,7 +249,15 @@ func (t *txn) timeoutActivity(ctx context.Context, k openswf.TimerKey) error {
 	t.event(openswf.EventActivityTaskTimedOut, openswf.ActivityTaskTimedOutAttributes{
 		TimeoutType: typ, ScheduledEventID: a.ScheduledID, StartedEventID: a.StartedID, Details: a.Details,
 	})
-	t.closeActivity(a, a.Heartbeats)
+	// The close is guarded by the heartbeat count read above, so that the event carries the details of
+	// the last acknowledged heartbeat and a heartbeat timeout never closes a task a heartbeat just saved.
+	// The other timeouts are hard caps: after a few lost races with a worker heartbeating in a tight loop
+	// they close unguarded, so heartbeats cannot hold them off.
+	guard := a.Heartbeats
+	if typ != "HEARTBEAT" && t.attempt >= 4 {
+		guard = -1
+	}
+	t.closeActivity(a, guard)
 	t.scheduleDecision()
 	return nil
 }

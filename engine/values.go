@@ -9,7 +9,8 @@ import (
 )
 
 // parseTimeout reads an SWF duration: decimal seconds, or NONE for no limit (0). ok is false for anything
-// else.
+// else. A timeout of "0" seconds also means no limit, for activity and decision task timeouts; a run's own
+// timeout must be positive (checkExecutionTimeout).
 func parseTimeout(s string) (d time.Duration, ok bool) {
 	if s == "NONE" {
 		return 0, true
@@ -32,6 +33,22 @@ func checkTimeout(member, s string) error {
 	if _, ok := parseTimeout(s); !ok {
 		return openswf.Errorf(openswf.KindValidation,
 			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number of seconds or NONE", s, member)
+	}
+	return nil
+}
+
+// maxExecutionTimeout is SWF's cap on a run's start-to-close timeout: one year.
+const maxExecutionTimeout = 365 * 24 * time.Hour
+
+// checkExecutionTimeout enforces SWF's rule for a run's start-to-close timeout: a number of seconds from 1
+// to one year; NONE and 0 are not allowed.
+func checkExecutionTimeout(member, s string) error {
+	if s == "" {
+		return nil
+	}
+	if d, ok := parseTimeout(s); !ok || d <= 0 || d > maxExecutionTimeout {
+		return openswf.Errorf(openswf.KindValidation,
+			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number of seconds from 1 to 31536000", s, member)
 	}
 	return nil
 }

@@ -39,13 +39,10 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 	if err := firstErr(
 		checkName("workflowId", in.WorkflowID), checkTaskList("taskList.name", in.TaskList),
 		checkPriority("taskPriority", in.TaskPriority),
-		checkTimeout("executionStartToCloseTimeout", in.ExecStartToClose),
+		checkExecutionTimeout("executionStartToCloseTimeout", in.ExecStartToClose),
 		checkTimeout("taskStartToCloseTimeout", in.TaskStartToClose),
 	); err != nil {
 		return "", err
-	}
-	if in.ExecStartToClose == "NONE" {
-		return "", validation("1 validation error detected: Value 'NONE' at 'executionStartToCloseTimeout' failed to satisfy constraint: Member must be a number of seconds")
 	}
 	if _, err := e.registeredDomain(ctx, in.Domain); err != nil {
 		return "", err
@@ -58,37 +55,28 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 		return "", &openswf.Error{Kind: openswf.KindDeprecated, Resource: "type",
 			Message: fmt.Sprintf("Workflow type is deprecated: %s/%s", wt.Name, wt.Version)}
 	}
-	now := e.clock.Now()
-	x := &openswf.Execution{
-		Domain: in.Domain, WorkflowID: in.WorkflowID, RunID: newRunID(), Type: in.WorkflowType,
-		Version: 1, Open: true, StartedAt: now, NextEventID: 1,
+	spec := runSpec{
+		Domain: in.Domain, WorkflowID: in.WorkflowID, Type: in.WorkflowType,
 		TaskList:         pick(taskListName(in.TaskList), wt.DefaultTaskList),
 		TaskPriority:     pick(in.TaskPriority, wt.DefaultPriority),
 		ExecStartToClose: pick(in.ExecStartToClose, wt.DefaultExecutionStartToClose),
 		TaskStartToClose: pick(in.TaskStartToClose, wt.DefaultStartToClose),
 		ChildPolicy:      pick(in.ChildPolicy, wt.DefaultChildPolicy),
 		LambdaRole:       pick(in.LambdaRole, wt.DefaultLambdaRole),
-		TagList:          in.TagList,
+		TagList:          in.TagList, Input: in.Input,
 	}
-	for member, v := range map[string]string{
-		"taskList": x.TaskList, "executionStartToCloseTimeout": x.ExecStartToClose,
-		"taskStartToCloseTimeout": x.TaskStartToClose, "childPolicy": x.ChildPolicy,
+	for _, m := range []struct{ member, value string }{
+		{"taskList", spec.TaskList}, {"executionStartToCloseTimeout", spec.ExecStartToClose},
+		{"taskStartToCloseTimeout", spec.TaskStartToClose}, {"childPolicy", spec.ChildPolicy},
 	} {
-		if v == "" {
+		if m.value == "" {
 			return "", openswf.Errorf(openswf.KindDefaultUndefined,
-				"No default value specified for %s in the workflow type or the request", member)
+				"No default value specified for %s in the workflow type or the request", m.member)
 		}
 	}
-	t := &txn{e: e, x: x, now: now, tr: openswf.Transition{Create: true}}
-	t.event(openswf.EventWorkflowExecutionStarted, openswf.WorkflowExecutionStartedAttributes{
-		Input: in.Input, ExecutionStartToCloseTimeout: x.ExecStartToClose, TaskStartToCloseTimeout: x.TaskStartToClose,
-		ChildPolicy: x.ChildPolicy, TaskList: openswf.TaskList{Name: x.TaskList}, TaskPriority: x.TaskPriority,
-		WorkflowType: x.Type, TagList: x.TagList, LambdaRole: x.LambdaRole,
-	})
-	if d, _ := parseTimeout(x.ExecStartToClose); d > 0 {
-		t.putTimer(openswf.TimerWorkflowStartToClose, 0, now.Add(d))
-	}
-	t.scheduleDecision()
+	x := newExecution(spec)
+	t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), tr: openswf.Transition{Create: true}}
+	t.startRun(spec)
 	if err := e.commit(ctx, t); err != nil {
 		if errors.Is(err, openswf.ErrExists) {
 			return "", openswf.Errorf(openswf.KindExecutionAlreadyStarted,
@@ -193,7 +181,7 @@ func (e *Engine) Terminate(ctx context.Context, in TerminateInput) error {
 			Reason: in.Reason, Details: in.Details, ChildPolicy: pick(in.ChildPolicy, t.x.ChildPolicy),
 			Cause: "OPERATOR_INITIATED",
 		})
-		t.closeExecution(openswf.CloseTerminated)
+		t.closeExecution(openswf.CloseTerminated, closeDetail{Reason: in.Reason, Details: in.Details, ChildPolicy: in.ChildPolicy})
 		return nil
 	})
 }

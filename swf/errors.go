@@ -48,8 +48,12 @@ func toFault(err error) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	if e.Kind == openswf.KindValidation {
+	switch e.Kind {
+	case openswf.KindValidation:
 		return awsjson.ValidationError(e.Message)
+	case openswf.KindConflict:
+		// The engine retried and still lost the race for the run: a retryable throttle, not a fault.
+		return awsjson.Throttling("Too many concurrent changes to the workflow execution; retry")
 	}
 	if name := faultName(e); name != "" {
 		return awsjson.NewFault(namespace+name, e.Message)

@@ -2,7 +2,6 @@ package swf
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/openswf/openswf"
@@ -60,7 +59,8 @@ func TestFaults_WireTypes(t *testing.T) {
 	if got := toFault(plain); got != plain {
 		t.Errorf("toFault(plain) = %v, want it unchanged", got)
 	}
-	if got := toFault(openswf.ErrConflict); !strings.Contains(got.Error(), "concurrently") {
-		t.Errorf("conflict surfaced as %v", got)
+	var f *awsjson.Fault
+	if !errors.As(toFault(openswf.ErrConflict), &f) || f.Type != awsjson.TypeThrottling {
+		t.Errorf("conflict surfaced as %v, want a retryable throttle", toFault(openswf.ErrConflict))
 	}
 }
