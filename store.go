@@ -147,6 +147,59 @@ type Store interface {
 	// Secret returns the named server secret, creating it with create on first use.
 	Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error)
 
+	// ListExecutions lists the runs q selects in q's order, at most q.Limit. A run's workflow id, type and
+	// tag list are indexed as they were when the run was created (they never change); its open state, close
+	// status and times as of its latest transition.
+	ListExecutions(ctx context.Context, q ExecutionQuery) ([]*Execution, error)
+	// CountExecutions counts the runs q selects, at most q.Limit of them when it is positive; q.After and
+	// q.Reverse are ignored.
+	CountExecutions(ctx context.Context, q ExecutionQuery) (int, error)
+	// PurgeClosed deletes up to limit closed runs of a domain that closed before closedBefore, oldest
+	// first, with everything stored for them (history, activity tasks, timers, tags), in one atomic step,
+	// and reports how many it deleted. Open runs are never deleted.
+	PurgeClosed(ctx context.Context, domain string, closedBefore time.Time, limit int) (int, error)
+
 	// Close releases the store.
 	Close() error
+}
+
+// TimeRange bounds a time on both sides, both inclusive; a zero bound leaves that side open.
+type TimeRange struct {
+	Oldest time.Time
+	Latest time.Time
+}
+
+// ExecutionCursor is a keyset position in a list of executions: the ordering time and the run id of the
+// last run listed.
+type ExecutionCursor struct {
+	Time  time.Time
+	RunID string
+}
+
+// ExecutionQuery selects runs of one domain for the visibility operations. Every filter set must hold.
+// Runs are ordered by start time, or by close time when ByCloseTime, then by run id; descending unless
+// Reverse.
+type ExecutionQuery struct {
+	Domain string
+	// Open selects open runs; closed runs otherwise.
+	Open bool
+	// StartTime and CloseTime bound the runs' start and close times.
+	StartTime TimeRange
+	CloseTime TimeRange
+	// ByCloseTime orders by close time (closed runs only) instead of start time.
+	ByCloseTime bool
+	// WorkflowID, when set, selects the runs of one workflow id.
+	WorkflowID string
+	// TypeName, when set, selects the runs of one workflow type; TypeVersion, when also set, of one version.
+	TypeName    string
+	TypeVersion string
+	// Tag, when not nil, selects the runs whose tag list holds it (the empty tag is a tag).
+	Tag *string
+	// CloseStatus, when set, selects closed runs of that close status.
+	CloseStatus string
+	// After, when not nil, lists past that position in the requested order.
+	After *ExecutionCursor
+	// Limit caps the runs listed, or counted by CountExecutions; zero or less means no cap.
+	Limit   int
+	Reverse bool
 }

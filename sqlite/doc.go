@@ -49,6 +49,22 @@
 // writer and the readers see the same data. It has no WAL: there readers and the writer take turns on
 // table locks, which the driver waits out with sqlite3_unlock_notify. It lives until Close.
 //
+// # Groups of transitions
+//
+// A transition with Also (a parent and the child it starts, a run and the one it continues as) is one op:
+// its transitions run in order inside the op's savepoint, so that an error in any of them rolls back all.
+// Only a lone transition that closes and cancels no activity runs bare.
+//
+// # Visibility and retention
+//
+// The executions table keeps in columns what the visibility operations filter and order on: open, start
+// and close time, close status, workflow id and type; tags live in execution_tags, written with the run.
+// A run's type and tags never change, so only its creation writes them; a transition of a run that stays
+// open sets no indexed column at all (SQLite then leaves those indexes untouched), and only the closing
+// transition moves the run between the open and closed indexes. Lists page by keyset on (time, run id),
+// never by offset. PurgeClosed deletes a batch of expired runs with their events, activities, timers and
+// tags in one op, so that the retention sweep never holds the writer for long.
+//
 // # Schema
 //
 // The schema is embedded as numbered scripts in migrations/ and applied at Open, in one transaction,

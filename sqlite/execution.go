@@ -10,131 +10,195 @@ import (
 	"github.com/openswf/openswf"
 )
 
-// Apply commits a transition atomically through the group-commit writer. It reports openswf.ErrExists
-// when Create meets an open run of the workflow id (or an existing run id), and openswf.ErrConflict when
-// the stored version is not Execution.Version-1, when an activity to cancel is absent, or when an activity
-// to close is absent or has counted other heartbeats than the transition expects. On any error nothing of
-// the transition is stored.
+// Apply commits a transition, and the transitions of its Also, atomically through the group-commit writer.
+// It reports openswf.ErrExists when a Create meets an open run of the workflow id (or an existing run id),
+// and openswf.ErrConflict when a stored version is not Execution.Version-1, when an activity to cancel is
+// absent, or when an activity to close is absent or has counted other heartbeats than the transition
+// expects. On any error nothing of the group is stored; the error names the run that failed.
 //
-// Within the transition the steps run in this order: the execution record, the events, PutActivities,
-// CancelActivities, CloseActivities, DeleteTimers, PutTimers — so a timer both deleted and put ends up
-// armed.
+// The transitions apply in order, the main one first, each as if alone. Within one the steps run in this
+// order: the execution record (with its tags when created), the events, PutActivities, CancelActivities,
+// CloseActivities, DeleteTimers, PutTimers — so a timer both deleted and put ends up armed.
 func (s *Store) Apply(ctx context.Context, tr *openswf.Transition) error {
 	if tr == nil || tr.Execution == nil {
 		return errors.New("apply transition: no execution")
 	}
+	group := make([]*applyStep, 0, 1+len(tr.Also))
+	for i, t := range append([]*openswf.Transition{tr}, tr.Also...) {
+		if t == nil || t.Execution == nil {
+			return fmt.Errorf("apply transition: grouped transition %d has no execution", i)
+		}
+		// Encode outside the writer, so that the single writer goroutine spends its time on SQL only.
+		st, err := prepareStep(t)
+		if err != nil {
+			return fmt.Errorf("apply transition to run %s version %d: %w", t.Execution.RunID, t.Execution.Version, err)
+		}
+		group = append(group, st)
+	}
+
+	write := s.write
+	if len(group) == 1 && group[0].bare() {
+		// Only the first statement, the execution's insert or versioned update, can then report ErrExists
+		// or ErrConflict, and it changes nothing when it does: the op needs no savepoint.
+		write = s.writeBare
+	}
+	err := write(ctx, func(w *writer) error {
+		for _, st := range group {
+			if err := st.run(w); err != nil {
+				x := st.tr.Execution
+				return fmt.Errorf("apply transition to run %s version %d: %w", x.RunID, x.Version, err)
+			}
+		}
+		return nil
+	})
+	if err != nil && len(group) == 1 {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("apply %d grouped transitions: %w", len(group), err)
+	}
+	return nil
+}
+
+// applyStep is one transition of a group, checked and encoded for the writer.
+type applyStep struct {
+	tr               *openswf.Transition
+	state            string
+	decisionTaskList any // NULL unless a decision task waits for a decider
+	closeStatus      any // NULL while open
+	acts             [][]any
+}
+
+// bare reports whether the step alone can run without a savepoint (see op.bare).
+func (st *applyStep) bare() bool {
+	return len(st.tr.CancelActivities) == 0 && len(st.tr.CloseActivities) == 0
+}
+
+func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 	x := tr.Execution
 	if tr.Create && x.Version != 1 {
-		return fmt.Errorf("apply transition: create run %s at version %d, not 1", x.RunID, x.Version)
+		return nil, fmt.Errorf("create run %s at version %d, not 1", x.RunID, x.Version)
 	}
-	// Encode outside the writer, so that the single writer goroutine spends its time on SQL only.
 	state, err := json.Marshal(x)
 	if err != nil {
-		return fmt.Errorf("apply transition: encode execution: %w", err)
+		return nil, fmt.Errorf("encode execution: %w", err)
 	}
-	var decisionTaskList any // NULL unless a decision task waits for a decider
+	st := &applyStep{tr: tr, state: string(state)}
 	if x.Decision.Scheduled() {
-		decisionTaskList = x.Decision.TaskList
+		st.decisionTaskList = x.Decision.TaskList
+	}
+	if !x.Open && x.CloseStatus != "" {
+		st.closeStatus = x.CloseStatus
 	}
 	// A time column holds Unix nanoseconds, which span the years 1678 to 2262; refuse what would not
 	// read back.
 	for _, e := range tr.Events {
 		if !storable(e.Time, false) {
-			return fmt.Errorf("apply transition: event %d: time %v cannot be stored", e.ID, e.Time)
+			return nil, fmt.Errorf("event %d: time %v cannot be stored", e.ID, e.Time)
 		}
 	}
 	for _, t := range tr.PutTimers {
 		if !storable(t.Due, false) {
-			return fmt.Errorf("apply transition: timer %s/%d: due time %v cannot be stored", t.Kind, t.ID, t.Due)
+			return nil, fmt.Errorf("timer %s/%d: due time %v cannot be stored", t.Kind, t.ID, t.Due)
 		}
 	}
 	if !storable(x.StartedAt, true) || !storable(x.ClosedAt, true) {
-		return fmt.Errorf("apply transition: execution times %v, %v cannot be stored", x.StartedAt, x.ClosedAt)
+		return nil, fmt.Errorf("execution times %v, %v cannot be stored", x.StartedAt, x.ClosedAt)
 	}
-	acts := make([][]any, len(tr.PutActivities))
+	st.acts = make([][]any, len(tr.PutActivities))
 	for i, a := range tr.PutActivities {
 		if a.RunID != x.RunID {
-			return fmt.Errorf("apply transition: activity %d of run %q in a transition of run %q", a.ScheduledID, a.RunID, x.RunID)
+			return nil, fmt.Errorf("activity %d of run %q in a transition of run %q", a.ScheduledID, a.RunID, x.RunID)
 		}
 		if !storable(a.LastHeartbeatAt, true) {
-			return fmt.Errorf("apply transition: activity %d: heartbeat time %v cannot be stored", a.ScheduledID, a.LastHeartbeatAt)
+			return nil, fmt.Errorf("activity %d: heartbeat time %v cannot be stored", a.ScheduledID, a.LastHeartbeatAt)
 		}
 		data, err := json.Marshal(a)
 		if err != nil {
-			return fmt.Errorf("apply transition: encode activity %d: %w", a.ScheduledID, err)
+			return nil, fmt.Errorf("encode activity %d: %w", a.ScheduledID, err)
 		}
-		acts[i] = []any{a.RunID, a.ScheduledID, a.Domain, a.TaskList, a.StartedID, a.Heartbeats,
+		st.acts[i] = []any{a.RunID, a.ScheduledID, a.Domain, a.TaskList, a.StartedID, a.Heartbeats,
 			nanos(a.LastHeartbeatAt), a.Details, a.CancelRequested, string(data)}
 	}
+	return st, nil
+}
 
-	write := s.write
-	if len(tr.CancelActivities) == 0 && len(tr.CloseActivities) == 0 {
-		// Only the first statement, the execution's insert or versioned update, can then report ErrExists
-		// or ErrConflict, and it changes nothing when it does: the op needs no savepoint.
-		write = s.writeBare
-	}
-	err = write(ctx, func(w *writer) error {
-		if tr.Create {
-			n, err := w.exec(w.insertExecution, x.RunID, x.Domain, x.WorkflowID, x.Open, x.Version,
-				nanos(x.StartedAt), nanos(x.ClosedAt), decisionTaskList, string(state))
-			if err != nil {
-				return fmt.Errorf("insert execution: %w", err)
+// run executes the step's statements on the writer.
+func (st *applyStep) run(w *writer) error {
+	tr, x := st.tr, st.tr.Execution
+	switch {
+	case tr.Create:
+		n, err := w.exec(w.insertExecution, x.RunID, x.Domain, x.WorkflowID, x.Open, x.Version,
+			nanos(x.StartedAt), nanos(x.ClosedAt), st.decisionTaskList, st.state,
+			x.Type.Name, x.Type.Version, st.closeStatus)
+		if err != nil {
+			return fmt.Errorf("insert execution: %w", err)
+		}
+		if n == 0 {
+			return openswf.ErrExists
+		}
+		for _, tag := range x.TagList {
+			if _, err := w.exec(w.insertTag, x.RunID, tag); err != nil {
+				return fmt.Errorf("insert tag %q: %w", tag, err)
 			}
-			if n == 0 {
-				return openswf.ErrExists
-			}
-		} else {
-			n, err := w.exec(w.updateExecution, x.Open, x.Version, nanos(x.StartedAt), nanos(x.ClosedAt),
-				decisionTaskList, string(state), x.RunID, x.Version-1)
+		}
+	default:
+		var n int64
+		var err error
+		if x.Open {
+			n, err = w.exec(w.updateOpenExecution, x.Version, st.decisionTaskList, st.state, x.RunID, x.Version-1)
 			if err != nil {
 				return fmt.Errorf("update execution: %w", err)
 			}
-			if n == 0 {
-				return openswf.ErrConflict
-			}
 		}
-		for _, e := range tr.Events {
-			if _, err := w.exec(w.insertEvent, x.RunID, e.ID, e.Time.UnixNano(), string(e.Type), []byte(e.Attributes)); err != nil {
-				return fmt.Errorf("insert event %d: %w", e.ID, err)
-			}
-		}
-		for i, args := range acts {
-			if _, err := w.exec(w.putActivity, args...); err != nil {
-				return fmt.Errorf("put activity %d: %w", tr.PutActivities[i].ScheduledID, err)
-			}
-		}
-		for _, id := range tr.CancelActivities {
-			n, err := w.exec(w.cancelActivity, x.RunID, id)
+		if n == 0 {
+			n, err = w.exec(w.updateExecution, x.Open, x.Version, nanos(x.StartedAt), nanos(x.ClosedAt),
+				st.decisionTaskList, st.state, st.closeStatus, x.RunID, x.Version-1)
 			if err != nil {
-				return fmt.Errorf("cancel activity %d: %w", id, err)
-			}
-			if n == 0 {
-				return fmt.Errorf("cancel activity %d: %w", id, openswf.ErrConflict)
+				return fmt.Errorf("update execution: %w", err)
 			}
 		}
-		for _, c := range tr.CloseActivities {
-			n, err := w.exec(w.closeActivity, x.RunID, c.ScheduledID, c.Heartbeats, c.Heartbeats)
-			if err != nil {
-				return fmt.Errorf("close activity %d: %w", c.ScheduledID, err)
-			}
-			if n == 0 {
-				return fmt.Errorf("close activity %d: %w", c.ScheduledID, openswf.ErrConflict)
-			}
+		if n == 0 {
+			return openswf.ErrConflict
 		}
-		for _, k := range tr.DeleteTimers {
-			if _, err := w.exec(w.deleteTimer, k.RunID, string(k.Kind), k.ID); err != nil {
-				return fmt.Errorf("delete timer %s/%d: %w", k.Kind, k.ID, err)
-			}
+	}
+	for _, e := range tr.Events {
+		if _, err := w.exec(w.insertEvent, x.RunID, e.ID, e.Time.UnixNano(), string(e.Type), []byte(e.Attributes)); err != nil {
+			return fmt.Errorf("insert event %d: %w", e.ID, err)
 		}
-		for _, t := range tr.PutTimers {
-			if _, err := w.exec(w.putTimer, t.RunID, string(t.Kind), t.ID, t.Domain, t.Due.UnixNano()); err != nil {
-				return fmt.Errorf("put timer %s/%d: %w", t.Kind, t.ID, err)
-			}
+	}
+	for i, args := range st.acts {
+		if _, err := w.exec(w.putActivity, args...); err != nil {
+			return fmt.Errorf("put activity %d: %w", tr.PutActivities[i].ScheduledID, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("apply transition to run %s version %d: %w", x.RunID, x.Version, err)
+	}
+	for _, id := range tr.CancelActivities {
+		n, err := w.exec(w.cancelActivity, x.RunID, id)
+		if err != nil {
+			return fmt.Errorf("cancel activity %d: %w", id, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("cancel activity %d: %w", id, openswf.ErrConflict)
+		}
+	}
+	for _, c := range tr.CloseActivities {
+		n, err := w.exec(w.closeActivity, x.RunID, c.ScheduledID, c.Heartbeats, c.Heartbeats)
+		if err != nil {
+			return fmt.Errorf("close activity %d: %w", c.ScheduledID, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("close activity %d: %w", c.ScheduledID, openswf.ErrConflict)
+		}
+	}
+	for _, k := range tr.DeleteTimers {
+		if _, err := w.exec(w.deleteTimer, k.RunID, string(k.Kind), k.ID); err != nil {
+			return fmt.Errorf("delete timer %s/%d: %w", k.Kind, k.ID, err)
+		}
+	}
+	for _, t := range tr.PutTimers {
+		if _, err := w.exec(w.putTimer, t.RunID, string(t.Kind), t.ID, t.Domain, t.Due.UnixNano()); err != nil {
+			return fmt.Errorf("put timer %s/%d: %w", t.Kind, t.ID, err)
+		}
 	}
 	return nil
 }

@@ -32,6 +32,10 @@ type writer struct {
 	begin, commit, rollback            *sql.Stmt
 	savepoint, release, rollbackTo     *sql.Stmt
 	insertExecution, updateExecution   *sql.Stmt
+	updateOpenExecution, insertTag     *sql.Stmt
+	selectPurgeable                    *sql.Stmt
+	purgeEvents, purgeActivities       *sql.Stmt
+	purgeTimers, purgeTags, purgeRun   *sql.Stmt
 	insertEvent                        *sql.Stmt
 	putActivity, cancelActivity        *sql.Stmt
 	closeActivity, heartbeat           *sql.Stmt
@@ -62,11 +66,27 @@ func newWriter(ctx context.Context, conn *sql.Conn) (*writer, error) {
 		// ON CONFLICT DO NOTHING covers both the run id and the one-open-run-per-workflow-id index; no
 		// row inserted means the execution exists.
 		{&w.insertExecution, `INSERT INTO executions
-			(run_id, domain, workflow_id, open, version, start_time, close_time, decision_task_list, state)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+			(run_id, domain, workflow_id, open, version, start_time, close_time, decision_task_list, state,
+			 type_name, type_version, close_status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&w.updateExecution, `UPDATE executions
-			SET open = ?, version = ?, start_time = ?, close_time = ?, decision_task_list = ?, state = ?
+			SET open = ?, version = ?, start_time = ?, close_time = ?, decision_task_list = ?, state = ?,
+			    close_status = ?
 			WHERE run_id = ? AND version = ?`},
+		// The common case, a transition of a run that stays open, sets no column the visibility indexes
+		// hold: SQLite then leaves those indexes alone. A run that was closed in the store does not match,
+		// and Apply falls back to updateExecution.
+		{&w.updateOpenExecution, `UPDATE executions SET version = ?, decision_task_list = ?, state = ?
+			WHERE run_id = ? AND version = ? AND open = 1`},
+		{&w.insertTag, "INSERT OR IGNORE INTO execution_tags (run_id, tag) VALUES (?, ?)"},
+		{&w.selectPurgeable, `SELECT run_id FROM executions
+			WHERE domain = ? AND open = 0 AND close_time < ?
+			ORDER BY close_time, run_id LIMIT ?`},
+		{&w.purgeEvents, "DELETE FROM events WHERE run_id = ?"},
+		{&w.purgeActivities, "DELETE FROM activities WHERE run_id = ?"},
+		{&w.purgeTimers, "DELETE FROM timers WHERE run_id = ?"},
+		{&w.purgeTags, "DELETE FROM execution_tags WHERE run_id = ?"},
+		{&w.purgeRun, "DELETE FROM executions WHERE run_id = ? AND open = 0"},
 		{&w.insertEvent, "INSERT INTO events (run_id, id, time, type, attrs) VALUES (?, ?, ?, ?, ?)"},
 		{&w.putActivity, `INSERT OR REPLACE INTO activities
 			(run_id, scheduled_id, domain, task_list, started_id, heartbeats, last_heartbeat, details,

@@ -29,6 +29,9 @@ func Run(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 	t.Run("PendingTasks", func(t *testing.T) { testPendingTasks(t, newStore) })
 	t.Run("Timers", func(t *testing.T) { testTimers(t, newStore) })
 	t.Run("Secrets", func(t *testing.T) { testSecrets(t, newStore) })
+	t.Run("Groups", func(t *testing.T) { testGroups(t, newStore) })
+	t.Run("Visibility", func(t *testing.T) { testVisibility(t, newStore) })
+	t.Run("Purge", func(t *testing.T) { testPurge(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
 }
 

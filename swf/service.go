@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"strings"
 
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
@@ -109,6 +110,16 @@ func none(err error) (any, error) { return nil, err }
 
 func (s *Service) domainARN(name string) string {
 	return fmt.Sprintf("arn:aws:swf:%s:%s:/domain/%s", s.opts.Region, s.opts.Account, name)
+}
+
+// domainOfARN returns the name of the domain an ARN of this server's region and account names, or
+// UnknownResourceFault: SWF tags domains only.
+func (s *Service) domainOfARN(arn string) (string, error) {
+	name, ok := strings.CutPrefix(arn, s.domainARN(""))
+	if !ok || name == "" {
+		return "", openswf.Errorf(openswf.KindUnknownResource, "Unknown resource: %s", arn)
+	}
+	return name, nil
 }
 
 func (s *Service) domainInfo(d *openswf.Domain) domainInfo {
@@ -287,6 +298,48 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			}
 			return &pendingTaskCount{Count: n}, nil
 		}),
+
+		"ListOpenWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
+			return s.listExecutions(ctx, true, in)
+		}),
+		"ListClosedWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
+			return s.listExecutions(ctx, false, in)
+		}),
+		"CountOpenWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
+			return s.countExecutions(ctx, true, in)
+		}),
+		"CountClosedWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
+			return s.countExecutions(ctx, false, in)
+		}),
+
+		"TagResource": handle(func(ctx context.Context, in *tagResourceInput) (any, error) {
+			name, err := s.domainOfARN(in.ResourceArn)
+			if err != nil {
+				return nil, err
+			}
+			return none(e.TagDomain(ctx, name, in.Tags))
+		}),
+		"UntagResource": handle(func(ctx context.Context, in *untagResourceInput) (any, error) {
+			name, err := s.domainOfARN(in.ResourceArn)
+			if err != nil {
+				return nil, err
+			}
+			return none(e.UntagDomain(ctx, name, in.TagKeys))
+		}),
+		"ListTagsForResource": handle(func(ctx context.Context, in *resourceInput) (any, error) {
+			name, err := s.domainOfARN(in.ResourceArn)
+			if err != nil {
+				return nil, err
+			}
+			tags, err := e.DomainTags(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			if tags == nil {
+				tags = []openswf.ResourceTag{}
+			}
+			return &resourceTags{Tags: tags}, nil
+		}),
 	}
 }
 
@@ -307,4 +360,24 @@ func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in *engi
 		out.TypeInfos = append(out.TypeInfos, newTypeInfo(t))
 	}
 	return out, nil
+}
+
+func (s *Service) listExecutions(ctx context.Context, open bool, in *visibilityInput) (any, error) {
+	xs, next, err := s.eng.ListExecutions(ctx, open, in.engine(open))
+	if err != nil {
+		return nil, err
+	}
+	out := &executionInfos{ExecutionInfos: make([]executionInfo, 0, len(xs)), NextPageToken: next}
+	for _, x := range xs {
+		out.ExecutionInfos = append(out.ExecutionInfos, newExecutionInfo(x))
+	}
+	return out, nil
+}
+
+func (s *Service) countExecutions(ctx context.Context, open bool, in *visibilityInput) (any, error) {
+	n, truncated, err := s.eng.CountExecutions(ctx, open, in.engine(open))
+	if err != nil {
+		return nil, err
+	}
+	return &executionCount{Count: n, Truncated: truncated}, nil
 }

@@ -2,10 +2,13 @@ package swf
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/awsjson"
+	"github.com/openswf/openswf/engine"
 )
 
 // epoch is a timestamp on the wire: epoch seconds as a JSON number, to the millisecond.
@@ -209,6 +212,7 @@ func newExecutionDetail(x *openswf.Execution) *executionDetail {
 		d.OpenCounts.OpenDecisionTasks = 1
 	}
 	d.OpenCounts.OpenTimers = len(x.Timers)
+	d.OpenCounts.OpenChildWorkflowExecutions = len(x.Children)
 	d.LatestActivityTaskTimestamp = epochPtr(x.LatestActivityTaskAt)
 	d.LatestExecutionContext = x.LatestExecutionContext
 	return d
@@ -241,4 +245,111 @@ type activityTask struct {
 type pendingTaskCount struct {
 	Count     int  `json:"count"`
 	Truncated bool `json:"truncated"`
+}
+
+// epochIn is a timestamp in a request: epoch seconds as a JSON number, fractions allowed (the model's
+// validation has checked it is a number). It is kept to the millisecond, the precision of the wire, and
+// clamped to about ±3000 years around 1970 so that no arithmetic on it overflows.
+type epochIn time.Time
+
+// UnmarshalJSON reads epoch seconds.
+func (t *epochIn) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(f) {
+		return awsjson.SerializationError("Expected a number of epoch seconds.")
+	}
+	const limit = 1e11 // seconds: the year 5138
+	f = max(-limit, min(limit, f))
+	*t = epochIn(time.UnixMilli(int64(math.Round(f * 1000))).UTC())
+	return nil
+}
+
+// timeFilter is an ExecutionTimeFilter in a request.
+type timeFilter struct {
+	OldestDate *epochIn `json:"oldestDate"`
+	LatestDate *epochIn `json:"latestDate"`
+}
+
+func (f *timeFilter) engine() *engine.TimeFilter {
+	if f == nil {
+		return nil
+	}
+	var out engine.TimeFilter
+	if f.OldestDate != nil {
+		out.Oldest = time.Time(*f.OldestDate)
+	}
+	if f.LatestDate != nil {
+		out.Latest = time.Time(*f.LatestDate)
+	}
+	return &out
+}
+
+// visibilityInput is the input of the List*/Count*WorkflowExecutions operations.
+type visibilityInput struct {
+	Domain          string      `json:"domain"`
+	StartTimeFilter *timeFilter `json:"startTimeFilter"`
+	CloseTimeFilter *timeFilter `json:"closeTimeFilter"`
+	ExecutionFilter *struct {
+		WorkflowID string `json:"workflowId"`
+	} `json:"executionFilter"`
+	TypeFilter *openswf.WorkflowType `json:"typeFilter"`
+	TagFilter  *struct {
+		Tag string `json:"tag"`
+	} `json:"tagFilter"`
+	CloseStatusFilter *struct {
+		Status string `json:"status"`
+	} `json:"closeStatusFilter"`
+	NextPageToken string `json:"nextPageToken"`
+	PageSize      int    `json:"maximumPageSize"`
+	Reverse       bool   `json:"reverseOrder"`
+}
+
+// engine turns the input into the engine's. The operations on open executions have no closeTimeFilter
+// or closeStatusFilter members; like any unknown member, they are ignored there.
+func (in *visibilityInput) engine(open bool) engine.VisibilityInput {
+	out := engine.VisibilityInput{
+		Domain: in.Domain, StartTimeFilter: in.StartTimeFilter.engine(), TypeFilter: in.TypeFilter,
+		NextPageToken: in.NextPageToken, PageSize: in.PageSize, Reverse: in.Reverse,
+	}
+	if in.ExecutionFilter != nil {
+		out.ExecutionFilter = &in.ExecutionFilter.WorkflowID
+	}
+	if in.TagFilter != nil {
+		out.TagFilter = &in.TagFilter.Tag
+	}
+	if !open {
+		out.CloseTimeFilter = in.CloseTimeFilter.engine()
+		if in.CloseStatusFilter != nil {
+			out.CloseStatusFilter = &in.CloseStatusFilter.Status
+		}
+	}
+	return out
+}
+
+type executionInfos struct {
+	ExecutionInfos []executionInfo `json:"executionInfos"`
+	NextPageToken  string          `json:"nextPageToken,omitempty"`
+}
+
+type executionCount struct {
+	Count     int  `json:"count"`
+	Truncated bool `json:"truncated"`
+}
+
+type tagResourceInput struct {
+	ResourceArn string                `json:"resourceArn"`
+	Tags        []openswf.ResourceTag `json:"tags"`
+}
+
+type untagResourceInput struct {
+	ResourceArn string   `json:"resourceArn"`
+	TagKeys     []string `json:"tagKeys"`
+}
+
+type resourceInput struct {
+	ResourceArn string `json:"resourceArn"`
+}
+
+type resourceTags struct {
+	Tags []openswf.ResourceTag `json:"tags"`
 }
