@@ -1,0 +1,328 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Workload names, in the order `openswf bench` documents them.
+const (
+	WorkloadEcho      = "echo"
+	WorkloadHeartbeat = "heartbeat"
+	WorkloadTimers    = "timers"
+	WorkloadWorkflows = "workflows"
+	WorkloadRecovery  = "recovery"
+)
+
+// WorkloadNames lists every workload Run knows, in their documented order.
+func WorkloadNames() []string {
+	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery}
+}
+
+// Client kinds for the load of echo and heartbeat.
+const (
+	// ClientRaw posts pre-built AWS JSON 1.0 requests over a plain keep-alive net/http client.
+	ClientRaw = "raw"
+	// ClientSDK calls through the AWS SDK for Go v2 SWF client, with retries off.
+	ClientSDK = "sdk"
+)
+
+// Defaults of Config's zero fields.
+const (
+	DefaultWorkers     = 64
+	DefaultDuration    = 10 * time.Second
+	DefaultTasks       = 10000
+	DefaultTimeoutRate = 1000
+	DefaultWorkflows   = 2000
+	DefaultPollHold    = time.Second
+)
+
+// maxActivitiesPerExecution is SWF's limit on open activity tasks in one workflow execution: the bench never
+// schedules more in one run.
+const maxActivitiesPerExecution = 1000
+
+// Config says what to measure and where. Zero fields take the defaults above.
+type Config struct {
+	// Endpoint is the URL of the SWF endpoint to drive. Empty: the bench starts openswf itself for each run
+	// of a workload, as a child process when ServerExec is set, else in-process.
+	Endpoint string
+	// ServerExec is the openswf binary to start as `ServerExec serve --addr 127.0.0.1:0 --db FILE
+	// --poll-hold PollHold`. Ignored when Endpoint is set; required by the recovery workload.
+	ServerExec string
+	// DB is the SQLite file of the servers the bench starts; empty gives each run a fresh file in a temporary
+	// directory that Run removes. A given file is reused by every run, so its state accumulates.
+	DB string
+	// PollHold is the long-poll hold of the servers the bench starts: short, so that pollers notice the end
+	// of a workload quickly. External endpoints keep their own.
+	PollHold time.Duration
+	// Workloads are run in this order; default echo, heartbeat.
+	Workloads []string
+	// Client is ClientRaw (default) or ClientSDK: what sends the load of echo and heartbeat. Setup, and the
+	// other workloads, always use the SDK.
+	Client string
+	// Workers is the number of concurrent workers of echo, heartbeat and workflows.
+	Workers int
+	// Duration is how long echo and heartbeat send load.
+	Duration time.Duration
+	// Rate is the total offered rate of echo and heartbeat (requests per second), and of workflow starts;
+	// 0 sends as fast as the workers can. With a rate, load is open-loop: each worker keeps its own schedule
+	// and latency is measured from the time a request was due, so a slow answer is not hidden by the wait it
+	// causes (coordinated omission). That latency includes the client's own lateness in waking up to send,
+	// the same for echo as for heartbeat.
+	Rate float64
+	// Tasks is the number of started activity tasks of timers and recovery.
+	Tasks int
+	// TimeoutRate is how many heartbeat timeouts come due per second in timers.
+	TimeoutRate float64
+	// Workflows is the number of workflow executions of workflows.
+	Workflows int
+	// Runs repeats each workload; results report the median of the runs.
+	Runs int
+}
+
+func (c Config) withDefaults() Config {
+	if len(c.Workloads) == 0 {
+		c.Workloads = []string{WorkloadEcho, WorkloadHeartbeat}
+	}
+	if c.Client == "" {
+		c.Client = ClientRaw
+	}
+	if c.Workers == 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.Duration == 0 {
+		c.Duration = DefaultDuration
+	}
+	if c.Tasks == 0 {
+		c.Tasks = DefaultTasks
+	}
+	if c.TimeoutRate == 0 {
+		c.TimeoutRate = DefaultTimeoutRate
+	}
+	if c.Workflows == 0 {
+		c.Workflows = DefaultWorkflows
+	}
+	if c.PollHold == 0 {
+		c.PollHold = DefaultPollHold
+	}
+	if c.Runs == 0 {
+		c.Runs = 1
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	for _, w := range c.Workloads {
+		if !slices.Contains(WorkloadNames(), w) {
+			return fmt.Errorf("unknown workload %q (want %s)", w, strings.Join(WorkloadNames(), ", "))
+		}
+		if w == WorkloadRecovery && (c.Endpoint != "" || c.ServerExec == "") {
+			return errors.New("recovery kills and restarts the server, so it needs a server the bench starts " +
+				"as a child process: give --server-exec (the default when run as the openswf binary) and no --endpoint")
+		}
+	}
+	switch {
+	case c.Client != ClientRaw && c.Client != ClientSDK:
+		return fmt.Errorf("unknown client %q (want %s or %s)", c.Client, ClientRaw, ClientSDK)
+	case c.Workers < 1:
+		return fmt.Errorf("workers %d: want at least 1", c.Workers)
+	case c.Duration < 0 || c.Rate < 0 || c.TimeoutRate < 0 || c.PollHold < 0:
+		return errors.New("duration, rate, timeout rate and poll hold may not be negative")
+	case c.Tasks < 1 || c.Workflows < 1 || c.Runs < 1:
+		return errors.New("tasks, workflows and runs must be at least 1")
+	}
+	return nil
+}
+
+// Result is one workload's figures: the medians of its runs, with the runs themselves in Runs.
+type Result struct {
+	// Workload and Client name what was measured and what sent the load ("sdk" for the workloads that always
+	// use the SDK).
+	Workload, Client string
+	// Workers is the number of concurrent workers; 0 where it does not apply.
+	Workers int
+	// Ops counts what the workload measures: answered requests, timeouts observed, workflows completed,
+	// restarts.
+	Ops int64
+	// Elapsed is the measured window.
+	Elapsed time.Duration
+	// OpsPerSec is Ops over Elapsed; 0 where a rate means nothing (recovery).
+	OpsPerSec float64
+	// P50, P99 and Max describe the workload's latency: request latency, timeout lateness (timers),
+	// end-to-end workflow latency, or time to the first answer (recovery).
+	P50, P99, Max time.Duration
+	// Errors counts failed requests and missing outcomes. For a result of several runs it is their total, so
+	// that one failing run is not hidden by a median.
+	Errors int64
+
+	// EchoRatio is heartbeat's OpsPerSec over the echo's with the same client, when both ran.
+	EchoRatio float64
+	// Tasks is the number of started activity tasks (timers, recovery).
+	Tasks int
+	// DueRate is the rate at which the timers' deadlines actually came due (per second).
+	DueRate float64
+	// PeakRSS is the server's peak resident set size in bytes (timers, recovery), 0 when unknown. For an
+	// in-process server it is the bench process's own, client included.
+	PeakRSS int64
+	// Listening is, for recovery, the time from process start to its "openswf listening" log line.
+	Listening time.Duration
+	// ServerErrors counts the ERROR lines the server the bench started logged during the run.
+	ServerErrors int64
+
+	// Runs are the individual runs of a median result.
+	Runs []Result
+}
+
+// bencher is one invocation of Run.
+type bencher struct {
+	cfg   Config
+	log   io.Writer
+	tmp   string       // temporary directory for database files
+	seq   atomic.Int64 // makes names unique within the invocation
+	start time.Time    // of the invocation, for the progress log
+
+	mu      sync.Mutex
+	clients []*http.Client // of the current run, closed at its end
+}
+
+// Run runs cfg's workloads one after another and returns one Result per workload. Progress goes to log.
+// It stops at the first error and returns the results it has.
+func Run(ctx context.Context, cfg Config, log io.Writer) ([]Result, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "openswf-bench-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	b := &bencher{cfg: cfg, log: log, tmp: tmp, start: time.Now()}
+	var results []Result
+	for _, w := range cfg.Workloads {
+		var runs []Result
+		for i := range cfg.Runs {
+			b.logf("%s: run %d of %d", w, i+1, cfg.Runs)
+			r, err := b.runOnce(ctx, w)
+			if err != nil {
+				return results, fmt.Errorf("%s (run %d): %w", w, i+1, err)
+			}
+			b.logf("%s: %s", w, r.line())
+			runs = append(runs, r)
+		}
+		results = append(results, combine(runs))
+	}
+	setEchoRatios(results)
+	return results, nil
+}
+
+func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) {
+	if workload == WorkloadEcho {
+		return b.echo(ctx)
+	}
+	srv, err := b.startServer(ctx, workload)
+	if err != nil {
+		return Result{}, err
+	}
+	var r Result
+	switch workload {
+	case WorkloadHeartbeat:
+		r, err = b.heartbeat(ctx, srv)
+	case WorkloadTimers:
+		r, err = b.timers(ctx, srv)
+	case WorkloadWorkflows:
+		r, err = b.workflows(ctx, srv)
+	case WorkloadRecovery:
+		r, err = b.recovery(ctx, srv)
+	}
+	// Close the run's client connections first: http.Server.Shutdown waits up to 5 s for a connection that
+	// was opened but never carried a request (the transport dials spares), and openswf serve shuts down so.
+	b.closeClients()
+	if serr := srv.stop(); serr != nil && err == nil {
+		err = fmt.Errorf("stop server: %w", serr)
+	}
+	r.ServerErrors = srv.errs.count()
+	for _, l := range srv.errs.first() {
+		b.logf("%s: server logged: %s", workload, l)
+	}
+	return r, err
+}
+
+func (b *bencher) logf(format string, args ...any) {
+	if b.log != nil {
+		fmt.Fprintf(b.log, "bench: %6.1fs %s\n", time.Since(b.start).Seconds(), fmt.Sprintf(format, args...))
+	}
+}
+
+// name returns a name unique to this invocation and run, for domains and workflow ids.
+func (b *bencher) name(workload string) string {
+	return fmt.Sprintf("bench-%s-%x-%d", workload, time.Now().UnixNano(), b.seq.Add(1))
+}
+
+// combine reduces the runs of one workload to their medians.
+func combine(runs []Result) Result {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	r := runs[0]
+	r.Runs = runs
+	pick := func(f func(Result) float64) float64 {
+		xs := make([]float64, len(runs))
+		for i, x := range runs {
+			xs[i] = f(x)
+		}
+		return median(xs)
+	}
+	pickD := func(f func(Result) time.Duration) time.Duration {
+		xs := make([]time.Duration, len(runs))
+		for i, x := range runs {
+			xs[i] = f(x)
+		}
+		return median(xs)
+	}
+	r.Ops = int64(pick(func(x Result) float64 { return float64(x.Ops) }))
+	r.OpsPerSec = pick(func(x Result) float64 { return x.OpsPerSec })
+	r.DueRate = pick(func(x Result) float64 { return x.DueRate })
+	r.PeakRSS = int64(pick(func(x Result) float64 { return float64(x.PeakRSS) }))
+	r.Elapsed = pickD(func(x Result) time.Duration { return x.Elapsed })
+	r.P50 = pickD(func(x Result) time.Duration { return x.P50 })
+	r.P99 = pickD(func(x Result) time.Duration { return x.P99 })
+	r.Max = pickD(func(x Result) time.Duration { return x.Max })
+	r.Listening = pickD(func(x Result) time.Duration { return x.Listening })
+	r.Errors, r.ServerErrors = 0, 0
+	for _, x := range runs {
+		r.Errors += x.Errors
+		r.ServerErrors += x.ServerErrors
+	}
+	return r
+}
+
+// setEchoRatios sets EchoRatio on heartbeat results (and their runs) from the echo result of the same client.
+func setEchoRatios(results []Result) {
+	echo := map[string]float64{}
+	for _, r := range results {
+		if r.Workload == WorkloadEcho && r.OpsPerSec > 0 {
+			echo[r.Client] = r.OpsPerSec
+		}
+	}
+	for i := range results {
+		r := &results[i]
+		e := echo[r.Client]
+		if r.Workload != WorkloadHeartbeat || e == 0 {
+			continue
+		}
+		r.EchoRatio = r.OpsPerSec / e
+		for j := range r.Runs {
+			r.Runs[j].EchoRatio = r.Runs[j].OpsPerSec / e
+		}
+	}
+}

@@ -1,0 +1,215 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// mustRun runs cfg against an in-process server and fails the test on error. Progress goes to the test log.
+func mustRun(t *testing.T, cfg Config) []Result {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("smoke test runs real load on the wall clock; skipped in -short mode")
+	}
+	var log bytes.Buffer
+	results, err := Run(t.Context(), cfg, &log)
+	t.Log("\n" + log.String())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(results) != len(cfg.Workloads) {
+		t.Fatalf("Run returned %d results, want %d", len(results), len(cfg.Workloads))
+	}
+	var table bytes.Buffer
+	if err := WriteTable(&table, results); err != nil {
+		t.Fatalf("WriteTable: %v", err)
+	}
+	t.Log("\n" + table.String())
+	return results
+}
+
+func TestRun_EchoAndHeartbeat(t *testing.T) {
+	for _, client := range []string{ClientRaw, ClientSDK} {
+		t.Run(client, func(t *testing.T) {
+			results := mustRun(t, Config{
+				Workloads: []string{WorkloadEcho, WorkloadHeartbeat}, Client: client,
+				Workers: 4, Duration: 300 * time.Millisecond,
+			})
+			for _, r := range results {
+				if r.Ops <= 0 || r.OpsPerSec <= 0 || r.Errors != 0 {
+					t.Errorf("%s: ops %d (%.0f/s), errors %d; want ops > 0 and no errors", r.Workload, r.Ops, r.OpsPerSec, r.Errors)
+				}
+				if r.P50 <= 0 || r.P99 < r.P50 || r.Max < r.P99 {
+					t.Errorf("%s: latency p50 %v p99 %v max %v, want 0 < p50 ≤ p99 ≤ max", r.Workload, r.P50, r.P99, r.Max)
+				}
+			}
+			if hb := results[1]; hb.EchoRatio <= 0 {
+				t.Errorf("heartbeat: echo ratio %v, want > 0", hb.EchoRatio)
+			}
+		})
+	}
+}
+
+func TestRun_HeartbeatAtRate(t *testing.T) {
+	results := mustRun(t, Config{
+		Workloads: []string{WorkloadHeartbeat}, Workers: 4, Duration: 500 * time.Millisecond, Rate: 200,
+	})
+	r := results[0]
+	// 200/s for 0.5 s is 100 heartbeats; allow for the schedule's edges.
+	if r.Ops < 90 || r.Ops > 101 || r.Errors != 0 {
+		t.Errorf("heartbeat at 200/s for 500ms: %d ops, %d errors; want about 100 and none", r.Ops, r.Errors)
+	}
+}
+
+func TestRun_Workflows(t *testing.T) {
+	results := mustRun(t, Config{Workloads: []string{WorkloadWorkflows}, Workers: 8, Workflows: 20})
+	r := results[0]
+	if r.Ops != 20 || r.Errors != 0 || r.OpsPerSec <= 0 {
+		t.Errorf("workflows: %d completed (%.0f/s), %d errors; want 20 and none", r.Ops, r.OpsPerSec, r.Errors)
+	}
+	if r.P50 <= 0 || r.Max < r.P50 {
+		t.Errorf("workflows: latency p50 %v max %v", r.P50, r.Max)
+	}
+}
+
+func TestRun_Timers(t *testing.T) {
+	results := mustRun(t, Config{Workloads: []string{WorkloadTimers}, Tasks: 50, TimeoutRate: 50})
+	r := results[0]
+	if r.Ops != 50 || r.Errors != 0 {
+		t.Errorf("timers: %d heartbeat timeouts, %d errors; want 50 and none", r.Ops, r.Errors)
+	}
+	// The server fires within about a second at this stage; anything far beyond is a broken computation.
+	if r.Max > 5*time.Second || r.P50 < -time.Second {
+		t.Errorf("timers: lateness p50 %v max %v, want within (-1s, 5s)", r.P50, r.Max)
+	}
+	if r.PeakRSS <= 0 {
+		t.Errorf("timers: peak RSS %d, want > 0", r.PeakRSS)
+	}
+	if r.DueRate <= 0 {
+		t.Errorf("timers: due rate %v, want > 0", r.DueRate)
+	}
+}
+
+func TestConfig_Validate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string // substring of the error; "" for none
+	}{
+		{"defaults", Config{}, ""},
+		{"unknown workload", Config{Workloads: []string{"nap"}}, `unknown workload "nap"`},
+		{"unknown client", Config{Client: "curl"}, `unknown client "curl"`},
+		{"recovery in-process", Config{Workloads: []string{WorkloadRecovery}}, "child process"},
+		{"recovery external", Config{Workloads: []string{WorkloadRecovery}, Endpoint: "http://x", ServerExec: "openswf"}, "child process"},
+		{"recovery child", Config{Workloads: []string{WorkloadRecovery}, ServerExec: "openswf"}, ""},
+		{"negative rate", Config{Rate: -1}, "negative"},
+	} {
+		err := tc.cfg.withDefaults().validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: validate() = %v, want nil", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: validate() = %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestCombine_MediansAndTotalErrors(t *testing.T) {
+	runs := []Result{
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 100, P50: 3, P99: 30, Max: 300, Errors: 1},
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 300, P50: 1, P99: 10, Max: 100, Errors: 0},
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 200, P50: 2, P99: 20, Max: 900, Errors: 2},
+	}
+	r := combine(runs)
+	if r.OpsPerSec != 200 || r.P50 != 2 || r.P99 != 20 || r.Max != 300 || r.Errors != 3 || len(r.Runs) != 3 {
+		t.Errorf("combine = %+v; want medians 200/s, 2, 20, 300, total errors 3, 3 runs", r)
+	}
+	results := []Result{r, {Workload: WorkloadEcho, Client: ClientRaw, OpsPerSec: 400}}
+	setEchoRatios(results)
+	if results[0].EchoRatio != 0.5 || results[0].Runs[1].EchoRatio != 0.75 {
+		t.Errorf("echo ratios %v (runs %v), want 0.5 (second run 0.75)", results[0].EchoRatio, results[0].Runs[1].EchoRatio)
+	}
+}
+
+func TestWriteJSON_Fields(t *testing.T) {
+	var buf bytes.Buffer
+	results := []Result{{Workload: WorkloadTimers, Client: ClientSDK, Ops: 5, P50: 1500 * time.Microsecond, PeakRSS: 1 << 20,
+		Runs: []Result{{Workload: WorkloadTimers}, {Workload: WorkloadTimers}}}}
+	if err := WriteJSON(&buf, results); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("WriteJSON wrote invalid JSON: %v\n%s", err, buf.String())
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d results, want 1", len(got))
+	}
+	for key, want := range map[string]any{"workload": "timers", "client": "sdk", "ops": 5.0, "p50Ms": 1.5, "peakRssBytes": float64(1 << 20)} {
+		if got[0][key] != want {
+			t.Errorf("%s = %v, want %v", key, got[0][key], want)
+		}
+	}
+	if runs, _ := got[0]["runs"].([]any); len(runs) != 2 {
+		t.Errorf("runs = %v, want 2 runs", got[0]["runs"])
+	}
+}
+
+func TestEchoHandler_AnswersLikeAHeartbeat(t *testing.T) {
+	h := newEchoHandler()
+	ids := map[string]bool{}
+	for range 3 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"taskToken":"t"}`)))
+		if rec.Code != http.StatusOK || rec.Body.String() != `{"cancelRequested":false}` {
+			t.Errorf("answer %d %q, want 200 {\"cancelRequested\":false}", rec.Code, rec.Body.String())
+		}
+		id := rec.Header().Get("x-amzn-RequestId")
+		if id == "" || ids[id] {
+			t.Errorf("request id %q: want a fresh one", id)
+		}
+		ids[id] = true
+	}
+}
+
+// BenchmarkHeartbeat_InProcess heartbeats through the raw client against an in-process server, so that
+// `go test -bench Heartbeat -cpuprofile cpu.out ./bench` profiles client and server together (an openswf
+// child process has no profiling endpoint). Each parallel worker holds its own task.
+func BenchmarkHeartbeat_InProcess(b *testing.B) {
+	const workers = 64
+	bn := &bencher{cfg: Config{Workers: workers}.withDefaults(), tmp: b.TempDir(), start: time.Now()}
+	srv, err := bn.startServer(b.Context(), WorkloadHeartbeat)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.stop()
+	defer bn.closeClients()
+	e, err := newEnv(b.Context(), bn.setupClient(srv.url), bn.name(WorkloadHeartbeat), b.Logf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	held, err := e.startTasks(b.Context(), taskPlan{tasks: workers, perWorkflow: 1, heartbeatTimeout: heartbeatHold, keepTokens: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	calls := bn.heartbeatCalls(srv.url, held.tokens)
+	var next atomic.Int64
+	b.SetParallelism((workers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c := calls[int(next.Add(1)-1)%len(calls)]
+		for pb.Next() {
+			if err := c(b.Context()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,128 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/swf"
+)
+
+// httpClient returns a keep-alive HTTP/1.1 client that keeps up to conns idle connections to one host, so
+// that no worker ever waits for a connection another worker holds. Its connections are closed at the end of
+// the run.
+func (b *bencher) httpClient(conns int) *http.Client {
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: conns,
+		IdleConnTimeout:     90 * time.Second,
+	}}
+	b.mu.Lock()
+	b.clients = append(b.clients, hc)
+	b.mu.Unlock()
+	return hc
+}
+
+// closeClients closes the idle connections of the run's clients and forgets them.
+func (b *bencher) closeClients() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, hc := range b.clients {
+		hc.CloseIdleConnections()
+	}
+	b.clients = nil
+}
+
+// newSDKClient returns the AWS SDK for Go v2 SWF client for url. attempts 0 keeps the SDK's default retries
+// (setup, which should succeed); 1 turns them off (load, whose errors must be counted, not hidden).
+func newSDKClient(url string, hc *http.Client, attempts int) *swf.Client {
+	return swf.New(swf.Options{
+		BaseEndpoint:     aws.String(url),
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("bench", "bench", ""),
+		HTTPClient:       hc,
+		RetryMaxAttempts: attempts,
+	})
+}
+
+// setupClient is the SDK client of a run's setup and bookkeeping.
+func (b *bencher) setupClient(url string) *swf.Client {
+	return newSDKClient(url, b.httpClient(b.cfg.Workers+64), 0)
+}
+
+// loadClient is the SDK client of a run's load: no retries.
+func (b *bencher) loadClient(url string) *swf.Client {
+	return newSDKClient(url, b.httpClient(b.cfg.Workers+64), 1)
+}
+
+// A call is one operation of one worker; drive calls it in a loop.
+type call func(ctx context.Context) error
+
+// heartbeatCalls returns, for each task token, a call recording a heartbeat on url with the configured
+// client.
+func (b *bencher) heartbeatCalls(url string, tokens []string) []call {
+	calls := make([]call, len(tokens))
+	switch b.cfg.Client {
+	case ClientSDK:
+		c := b.loadClient(url)
+		for i, tok := range tokens {
+			in := &swf.RecordActivityTaskHeartbeatInput{TaskToken: aws.String(tok)}
+			calls[i] = func(ctx context.Context) error {
+				_, err := c.RecordActivityTaskHeartbeat(ctx, in)
+				return err
+			}
+		}
+	default:
+		hc := b.httpClient(b.cfg.Workers + 64)
+		for i, tok := range tokens {
+			calls[i] = rawHeartbeat(hc, url, tok)
+		}
+	}
+	return calls
+}
+
+// rawAuthorization is a well-formed SigV4 Authorization header with a dummy signature: servers that only
+// parse it accept it, as they accept any credentials.
+const rawAuthorization = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/swf/aws4_request, " +
+	"SignedHeaders=content-type;host;x-amz-date;x-amz-target, " +
+	"Signature=0000000000000000000000000000000000000000000000000000000000000000"
+
+// rawHeartbeat returns a call that posts a pre-built RecordActivityTaskHeartbeat request for token. The
+// header map is built once and reused: a worker has one request in flight at a time, and the transport
+// only reads it.
+func rawHeartbeat(hc *http.Client, url, token string) call {
+	body, _ := json.Marshal(map[string]string{"taskToken": token}) // a string map cannot fail to marshal
+	hdr := http.Header{
+		"Content-Type":  {"application/x-amz-json-1.0"},
+		"X-Amz-Target":  {"SimpleWorkflowService.RecordActivityTaskHeartbeat"},
+		"X-Amz-Date":    {"20260101T000000Z"},
+		"Authorization": {rawAuthorization},
+	}
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header = hdr
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+			io.Copy(io.Discard, resp.Body)
+			return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(msg))
+		}
+		// Read the answer to its end so that the connection goes back to the pool.
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+}

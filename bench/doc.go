@@ -1,0 +1,35 @@
+// Package bench measures an SWF endpoint the way its users feel it: heartbeats per second and their latency,
+// heartbeat-timeout lateness with many open tasks, workflows completed per second, and the time a server
+// takes to answer again after a crash. `openswf bench` is its command line; Run is the whole tool.
+//
+// The bench drives any SWF-compatible endpoint (Config.Endpoint), so other servers are measured the same way.
+// Without an endpoint it starts openswf itself on a fresh SQLite file for every run of a workload: as a child
+// process (Config.ServerExec, `<exec> serve --addr 127.0.0.1:0 --db FILE --poll-hold 1s`), so that client and
+// server are separate processes as users run them, or in-process through package node.
+//
+// Setup (domains, types, workflows, decisions that schedule activities, polls that start them) always goes
+// through the real AWS SDK for Go v2 client. Load is sent either by that client (ClientSDK: what a worker
+// feels, signing and middleware included, retries off so that errors are counted) or by a plain keep-alive
+// HTTP client posting pre-built AWS JSON 1.0 requests (ClientRaw: the server's capacity without the client's
+// cost hiding it).
+//
+// Workloads, each bounded in time and stopping by itself:
+//
+//   - echo: the same client and workers against a trivial JSON endpoint the bench serves itself on loopback,
+//     the ceiling of the machine measured in the same run;
+//   - heartbeat: Workers workers, each holding one started activity task, heartbeating as fast as they can or
+//     at a total Rate, for Duration; with the ratio to echo when echo ran in the same invocation;
+//   - timers: Tasks started activity tasks whose heartbeat timeouts come due at TimeoutRate per second;
+//     lateness of each ActivityTaskTimedOut against its deadline, and the server's peak RSS;
+//   - workflows: Workflows executions of one decision, one activity and a completion, driven by concurrent
+//     deciders and activity workers; workflows completed per second and end-to-end latency;
+//   - recovery: Tasks open started tasks, then SIGKILL and a restart on the same database; the time from
+//     process start to the first successful answer.
+//
+// Tasks are spread over executions the way users usually run them, which also lets a server hand them out in
+// parallel: one task per execution for heartbeat, tasksPerExecution (10) for timers and recovery, never more
+// than SWF's 1000 open activities per execution.
+//
+// Latencies are exact percentiles of all samples (Summarize). With Runs > 1 each workload is repeated and the
+// reported figures are medians of the runs, which are kept in Result.Runs.
+package bench

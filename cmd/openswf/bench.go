@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/openswf/openswf/bench"
+)
+
+// runBench is `openswf bench`: it measures an SWF endpoint (by default a fresh openswf this binary starts as
+// a child process) and prints a table, or JSON with --json, to out. Progress goes to logw.
+func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(logw)
+	// By default the server is this very binary in a child process, so that client and server are separate
+	// processes as users run them. --server-exec= (empty) runs it in-process instead.
+	self, _ := os.Executable()
+	var cfg bench.Config
+	fs.StringVar(&cfg.Endpoint, "endpoint", "", "URL of the SWF endpoint to drive; empty starts openswf for each run")
+	fs.StringVar(&cfg.ServerExec, "server-exec", self, "openswf binary to start as the server (empty: in-process)")
+	fs.StringVar(&cfg.DB, "db", "", "SQLite file of the servers the bench starts (default: a fresh temporary file per run)")
+	fs.DurationVar(&cfg.PollHold, "poll-hold", bench.DefaultPollHold, "long-poll hold of the servers the bench starts")
+	workloads := fs.String("workload", "echo,heartbeat", "comma-separated workloads: "+strings.Join(bench.WorkloadNames(), ","))
+	fs.StringVar(&cfg.Client, "client", bench.ClientRaw, "load client of echo and heartbeat: raw or sdk")
+	fs.IntVar(&cfg.Workers, "workers", bench.DefaultWorkers, "concurrent workers")
+	fs.DurationVar(&cfg.Duration, "duration", bench.DefaultDuration, "how long echo and heartbeat send load")
+	fs.Float64Var(&cfg.Rate, "rate", 0, "total offered rate per second, open-loop (0: as fast as possible)")
+	fs.IntVar(&cfg.Tasks, "tasks", bench.DefaultTasks, "started activity tasks of timers and recovery")
+	fs.Float64Var(&cfg.TimeoutRate, "timeout-rate", bench.DefaultTimeoutRate, "heartbeat timeouts coming due per second (timers)")
+	fs.IntVar(&cfg.Workflows, "workflows", bench.DefaultWorkflows, "workflow executions of the workflows workload")
+	fs.IntVar(&cfg.Runs, "runs", 1, "runs of each workload; the figures are their medians")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(logw, "usage: openswf bench [flags]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("bench: unexpected arguments %q", fs.Args())
+	}
+	for w := range strings.SplitSeq(*workloads, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			cfg.Workloads = append(cfg.Workloads, w)
+		}
+	}
+	start := time.Now()
+	results, err := bench.Run(ctx, cfg, logw)
+	if len(results) > 0 {
+		var werr error
+		if *asJSON {
+			werr = bench.WriteJSON(out, results)
+		} else {
+			werr = bench.WriteTable(out, results)
+		}
+		if err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	fmt.Fprintf(logw, "bench: done in %v\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
