@@ -109,6 +109,7 @@ func (e *Engine) Heartbeat(ctx context.Context, token string, details *string) (
 	if err != nil {
 		return false, fmt.Errorf("record heartbeat: %w", err)
 	}
+	e.opts.Observer.Heartbeat()
 	return cancel, nil
 }
 

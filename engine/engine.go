@@ -31,7 +31,24 @@ type Options struct {
 	// period; RetentionInterval is how often it looks (default one minute).
 	DisableRetention  bool
 	RetentionInterval time.Duration
+	// Observer receives the engine's measurements (for metrics); nil means none.
+	Observer Observer
 }
+
+// Observer receives measurements from the engine's hot paths. Implementations must be cheap and safe for
+// concurrent use.
+type Observer interface {
+	// Heartbeat counts an accepted heartbeat.
+	Heartbeat()
+	// TimerFired reports a timer acted on, of the given kind, lateness after its deadline. Timers that find
+	// nothing to do (the task closed, a heartbeat moved the deadline) are not reported.
+	TimerFired(kind openswf.TimerKind, lateness time.Duration)
+}
+
+type noObserver struct{}
+
+func (noObserver) Heartbeat()                                  {}
+func (noObserver) TimerFired(openswf.TimerKind, time.Duration) {}
 
 const (
 	defaultPollHold = 55 * time.Second
@@ -74,6 +91,9 @@ func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
 	}
 	return &Engine{
 		store:   store,

@@ -134,7 +134,7 @@ func (e *Engine) fireAll(ctx context.Context, due []dueTimer) {
 			defer wg.Done()
 			for ts := range work {
 				for _, t := range ts {
-					if err := e.fire(ctx, t.key); err != nil {
+					if err := e.fire(ctx, t); err != nil {
 						// Keep the deadline: retry it shortly rather than lose a timeout.
 						e.log.Error("fire timer", "run", t.key.RunID, "kind", t.key.Kind, "id", t.key.ID, "err", err)
 						e.timers.push(t.key, e.clock.Now().Add(time.Second))
@@ -151,7 +151,8 @@ func (e *Engine) fireAll(ctx context.Context, due []dueTimer) {
 }
 
 // fire acts on one due timer. It re-reads the state and does nothing if the deadline no longer applies.
-func (e *Engine) fire(ctx context.Context, k openswf.TimerKey) error {
+func (e *Engine) fire(ctx context.Context, dt dueTimer) error {
+	k := dt.key
 	_, err := e.update(ctx, k.RunID, func(t *txn) error {
 		if !t.x.Open {
 			return errStale
@@ -169,6 +170,9 @@ func (e *Engine) fire(ctx context.Context, k openswf.TimerKey) error {
 	})
 	if errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource {
 		return nil
+	}
+	if err == nil {
+		e.opts.Observer.TimerFired(k.Kind, e.clock.Now().Sub(dt.due))
 	}
 	return err
 }
