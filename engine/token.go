@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"strings"
 )
 
 // A task token names a run, the task's scheduled event id and the started event id of the attempt it was
@@ -58,7 +59,8 @@ func (c *tokenCodec) seal(purpose byte, payload []byte) string {
 
 // open checks a sealed token's MAC and purpose and returns its payload.
 func (c *tokenCodec) open(purpose byte, s string) ([]byte, error) {
-	if len(s) == 0 || len(s) > 2048 {
+	// The decoder skips CR and LF; a token must be exactly what seal wrote, so refuse them first.
+	if len(s) == 0 || len(s) > 2048 || strings.ContainsAny(s, "\r\n") {
 		return nil, errBadToken
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
