@@ -24,7 +24,7 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 	if err := checkName("taskList.name", taskList); err != nil {
 		return nil, err
 	}
-	if _, err := e.DescribeDomain(ctx, domain); err != nil {
+	if _, err := e.domain(ctx, domain); err != nil {
 		return nil, err
 	}
 	key := listKey{openswf.TaskActivity, domain, taskList}
@@ -168,7 +168,7 @@ func (e *Engine) CancelActivity(ctx context.Context, token, details string) erro
 
 // CountPending counts the tasks waiting on a task list.
 func (e *Engine) CountPending(ctx context.Context, kind openswf.TaskKind, domain, taskList string) (int, error) {
-	if _, err := e.DescribeDomain(ctx, domain); err != nil {
+	if _, err := e.domain(ctx, domain); err != nil {
 		return 0, err
 	}
 	n, err := e.store.CountPendingTasks(ctx, kind, domain, taskList)

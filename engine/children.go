@@ -173,7 +173,7 @@ func (d *decider) startChild(a *openswf.StartChildWorkflowExecutionAttributes) e
 		d.needDecision = true
 		return nil
 	}
-	wt, err := d.e.store.GetType(d.ctx, x.Domain, openswf.KindWorkflowType, a.WorkflowType.Name, a.WorkflowType.Version)
+	wt, err := d.e.typeRecord(d.ctx, x.Domain, openswf.KindWorkflowType, a.WorkflowType.Name, a.WorkflowType.Version)
 	switch {
 	case errors.Is(err, openswf.ErrNotFound):
 		return fail("WORKFLOW_TYPE_DOES_NOT_EXIST", 0)
@@ -251,7 +251,7 @@ func (d *decider) continueAsNew(a *openswf.ContinueAsNewAttributes) error {
 		return nil
 	}
 	typ := openswf.WorkflowType{Name: x.Type.Name, Version: pick(a.WorkflowTypeVersion, x.Type.Version)}
-	wt, err := d.e.store.GetType(d.ctx, x.Domain, openswf.KindWorkflowType, typ.Name, typ.Version)
+	wt, err := d.e.typeRecord(d.ctx, x.Domain, openswf.KindWorkflowType, typ.Name, typ.Version)
 	switch {
 	case errors.Is(err, openswf.ErrNotFound):
 		return fail("WORKFLOW_TYPE_DOES_NOT_EXIST")

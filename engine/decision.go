@@ -42,7 +42,7 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 	if in.NextPageToken != "" {
 		return e.decisionPage(ctx, in)
 	}
-	if _, err := e.DescribeDomain(ctx, in.Domain); err != nil {
+	if _, err := e.domain(ctx, in.Domain); err != nil {
 		return nil, err
 	}
 	key := listKey{openswf.TaskDecision, in.Domain, in.TaskList.Name}
@@ -315,7 +315,7 @@ func (d *decider) scheduleActivity(a *openswf.ScheduleActivityTaskAttributes) er
 		d.needDecision = true
 		return nil
 	}
-	at, err := d.e.store.GetType(d.ctx, x.Domain, openswf.KindActivityType, a.ActivityType.Name, a.ActivityType.Version)
+	at, err := d.e.typeRecord(d.ctx, x.Domain, openswf.KindActivityType, a.ActivityType.Name, a.ActivityType.Version)
 	switch {
 	case errors.Is(err, openswf.ErrNotFound):
 		return fail("ACTIVITY_TYPE_DOES_NOT_EXIST")

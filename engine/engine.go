@@ -74,8 +74,10 @@ type Engine struct {
 	log    *slog.Logger
 	tokens *tokenCodec
 
-	matcher *matcher
-	timers  *timerQueue
+	matcher  *matcher
+	timers   *timerQueue
+	registry *registryCache
+	runs     *runCache
 
 	closing chan struct{}
 	wg      sync.WaitGroup
@@ -96,13 +98,15 @@ func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
 		opts.Observer = noObserver{}
 	}
 	return &Engine{
-		store:   store,
-		clock:   clock,
-		opts:    opts,
-		log:     opts.Logger,
-		matcher: newMatcher(),
-		timers:  newTimerQueue(),
-		closing: make(chan struct{}),
+		store:    store,
+		clock:    clock,
+		opts:     opts,
+		log:      opts.Logger,
+		matcher:  newMatcher(),
+		registry: newRegistryCache(),
+		runs:     newRunCache(),
+		timers:   newTimerQueue(),
+		closing:  make(chan struct{}),
 	}
 }
 
@@ -177,18 +181,29 @@ type txn struct {
 // return errStale to make no change.
 func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error) (*openswf.Execution, error) {
 	for attempt := 0; ; attempt++ {
-		x, err := e.store.GetRun(ctx, runID)
-		if err != nil {
-			if errors.Is(err, openswf.ErrNotFound) {
-				return nil, openswf.Errorf(openswf.KindUnknownResource, "Unknown execution: runId=%s", runID)
+		x := e.runs.get(runID)
+		if x == nil {
+			var err error
+			x, err = e.store.GetRun(ctx, runID)
+			if err != nil {
+				if errors.Is(err, openswf.ErrNotFound) {
+					return nil, openswf.Errorf(openswf.KindUnknownResource, "Unknown execution: runId=%s", runID)
+				}
+				return nil, fmt.Errorf("load execution: %w", err)
 			}
-			return nil, fmt.Errorf("load execution: %w", err)
 		}
 		x.Version++
 		t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), attempt: attempt}
-		err = fn(t)
+		err := fn(t)
 		if err == nil {
 			err = e.commit(ctx, t)
+		}
+		if errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists) {
+			// The record this attempt started from may be stale: read the runs afresh.
+			e.runs.forget(runID)
+			for _, o := range t.others {
+				e.runs.forget(o.x.RunID)
+			}
 		}
 		// A conflict means a run changed under us (fn reports one too when a row the run names was gone by
 		// the time it read it); ErrExists means a run this transition creates (a child, say) was started
@@ -260,6 +275,9 @@ func (e *Engine) commit(ctx context.Context, t *txn) error {
 	}
 	if err := e.store.Apply(ctx, &t.tr); err != nil {
 		return err
+	}
+	for _, o := range all {
+		e.runs.put(o.x)
 	}
 	for _, o := range all {
 		for _, tm := range o.tr.PutTimers {

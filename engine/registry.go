@@ -57,7 +57,7 @@ func (e *Engine) DescribeDomain(ctx context.Context, name string) (*openswf.Doma
 
 // registeredDomain returns a domain that may be used: it exists and is not deprecated.
 func (e *Engine) registeredDomain(ctx context.Context, name string) (*openswf.Domain, error) {
-	d, err := e.DescribeDomain(ctx, name)
+	d, err := e.domain(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +77,7 @@ func (e *Engine) DeprecateDomain(ctx context.Context, name string) error {
 		return &openswf.Error{Kind: openswf.KindDeprecated, Resource: "domain", Message: "Domain is already deprecated: " + name}
 	}
 	d.Status = openswf.StatusDeprecated
+	defer e.forgetDomain(name)
 	return e.store.UpdateDomain(ctx, d)
 }
 
@@ -90,6 +91,7 @@ func (e *Engine) UndeprecateDomain(ctx context.Context, name string) error {
 		return &openswf.Error{Kind: openswf.KindAlreadyExists, Resource: "domain", Message: "Domain is already registered: " + name}
 	}
 	d.Status = openswf.StatusRegistered
+	defer e.forgetDomain(name)
 	return e.store.UpdateDomain(ctx, d)
 }
 
@@ -195,7 +197,7 @@ func checkTaskList(member string, tl *openswf.TaskList) error {
 
 // DescribeType returns a registered type in any status.
 func (e *Engine) DescribeType(ctx context.Context, kind openswf.TypeKind, domain, name, version string) (*openswf.TypeRecord, error) {
-	if _, err := e.DescribeDomain(ctx, domain); err != nil {
+	if _, err := e.domain(ctx, domain); err != nil {
 		return nil, err
 	}
 	t, err := e.store.GetType(ctx, domain, kind, name, version)
@@ -216,6 +218,7 @@ func (e *Engine) DeprecateType(ctx context.Context, kind openswf.TypeKind, domai
 	}
 	t.Status = openswf.StatusDeprecated
 	t.DeprecatedAt = e.clock.Now()
+	defer e.forgetType(domain, kind, name, version)
 	return e.store.UpdateType(ctx, t)
 }
 
@@ -230,6 +233,7 @@ func (e *Engine) UndeprecateType(ctx context.Context, kind openswf.TypeKind, dom
 	}
 	t.Status = openswf.StatusRegistered
 	t.DeprecatedAt = openswf.TypeRecord{}.DeprecatedAt
+	defer e.forgetType(domain, kind, name, version)
 	return e.store.UpdateType(ctx, t)
 }
 
@@ -242,6 +246,7 @@ func (e *Engine) DeleteType(ctx context.Context, kind openswf.TypeKind, domain, 
 	if t.Status != openswf.StatusDeprecated {
 		return &openswf.Error{Kind: openswf.KindNotDeprecated, Resource: "type", Message: fmt.Sprintf("Type is not deprecated: %s/%s", name, version)}
 	}
+	defer e.forgetType(domain, kind, name, version)
 	return e.store.DeleteType(ctx, domain, kind, name, version)
 }
 

@@ -46,6 +46,7 @@ func (e *Engine) TagDomain(ctx context.Context, domain string, tags []openswf.Re
 			Message: fmt.Sprintf("A domain can have at most %d tags; %s would have %d", maxDomainTags, domain, len(merged))}
 	}
 	d.Tags = merged
+	defer e.forgetDomain(domain)
 	if err := e.store.UpdateDomain(ctx, d); err != nil {
 		return fmt.Errorf("tag domain: %w", err)
 	}
@@ -63,6 +64,7 @@ func (e *Engine) UntagDomain(ctx context.Context, domain string, keys []string) 
 		return nil
 	}
 	d.Tags = kept
+	defer e.forgetDomain(domain)
 	if err := e.store.UpdateDomain(ctx, d); err != nil {
 		return fmt.Errorf("untag domain: %w", err)
 	}

@@ -47,7 +47,10 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 	if _, err := e.registeredDomain(ctx, in.Domain); err != nil {
 		return "", err
 	}
-	wt, err := e.DescribeType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version)
+	wt, err := e.typeRecord(ctx, in.Domain, openswf.KindWorkflowType, in.WorkflowType.Name, in.WorkflowType.Version)
+	if errors.Is(err, openswf.ErrNotFound) {
+		return "", unknown("Unknown type: workflow %s/%s", in.WorkflowType.Name, in.WorkflowType.Version)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -103,7 +106,7 @@ func taskListName(tl *openswf.TaskList) string {
 
 // execution finds a run: the given run id, or the open run of the workflow id when runID is "".
 func (e *Engine) execution(ctx context.Context, domain, workflowID, runID string) (*openswf.Execution, error) {
-	if _, err := e.DescribeDomain(ctx, domain); err != nil {
+	if _, err := e.domain(ctx, domain); err != nil {
 		return nil, err
 	}
 	var x *openswf.Execution

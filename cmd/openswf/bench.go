@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -36,6 +38,8 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	fs.IntVar(&cfg.Workflows, "workflows", bench.DefaultWorkflows, "workflow executions of the workflows workload")
 	fs.IntVar(&cfg.Runs, "runs", 1, "runs of each workload; the figures are their medians")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file (with --server-exec= it includes the server)")
+	mutexProfile := fs.String("mutexprofile", "", "write a mutex contention profile of this process to the file")
 	fs.Usage = func() {
 		fmt.Fprintln(logw, "usage: openswf bench [flags]")
 		fs.PrintDefaults()
@@ -53,6 +57,21 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 		if w = strings.TrimSpace(w); w != "" {
 			cfg.Workloads = append(cfg.Workloads, w)
 		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *mutexProfile != "" {
+		runtime.SetMutexProfileFraction(5)
+		defer writeProfile(*mutexProfile, "mutex", logw)
 	}
 	start := time.Now()
 	results, err := bench.Run(ctx, cfg, logw)
@@ -72,4 +91,15 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	}
 	fmt.Fprintf(logw, "bench: done in %v\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// writeProfile writes the named runtime profile to path, reporting failures to logw.
+func writeProfile(path, name string, logw io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = errors.Join(pprof.Lookup(name).WriteTo(f, 0), f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(logw, "bench: write %s profile: %v\n", name, err)
+	}
 }
