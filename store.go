@@ -56,6 +56,16 @@ type PendingTask struct {
 	ScheduledAt time.Time
 }
 
+// OpenTaskCounts is how many tasks are open across all domains, by kind and state.
+type OpenTaskCounts struct {
+	// ActivityScheduled counts activity tasks waiting for a worker; ActivityStarted those a worker holds.
+	ActivityScheduled, ActivityStarted int
+	// DecisionScheduled counts runs whose decision task waits for a decider. Decision tasks a decider holds
+	// are not counted: the store indexes only waiting ones, and reading every open run's state to find the
+	// others would cost a metric far more than it is worth.
+	DecisionScheduled int
+}
+
 // ActivityClose closes an open activity task within a transition. Heartbeats is the heartbeat count the
 // engine decided on; if a heartbeat arrived since, the transition conflicts and the engine decides again.
 // A negative Heartbeats skips that check.
@@ -143,6 +153,9 @@ type Store interface {
 	LoadPendingTasks(ctx context.Context, fn func(PendingTask) error) error
 	// LoadTimers calls fn for every armed timer (at start-up, to fill the timer queue).
 	LoadTimers(ctx context.Context, fn func(Timer) error) error
+	// CountOpenTasks counts the open tasks of every domain by kind and state, for metrics. It may read an
+	// index entry per open activity task, so callers bound it with ctx and call it seldom.
+	CountOpenTasks(ctx context.Context) (OpenTaskCounts, error)
 
 	// Secret returns the named server secret, creating it with create on first use.
 	Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error)

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes is not set (1 MiB).
@@ -31,6 +32,13 @@ type Options struct {
 	// Logger receives internal errors and recovered panics (level Error) and the faults answered to clients
 	// (level Debug), each with the request id. Nil means slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, is called once per request after its answer is written (for metrics), with the
+	// operation it reached, the fault code answered and the time since ServeHTTP began. op is "" when the
+	// target names no operation served here: a label taken from the client's own target text would let
+	// clients grow a metric without bound. fault is "" on success, the code otherwise (as Fault.Code,
+	// "UnknownResourceFault"), and ClientClosedRequest when the client went away and its answer is the
+	// InternalFailure nobody reads. It runs on the request's goroutine and must be cheap.
+	Observe func(op, fault string, d time.Duration)
 }
 
 // Server is an http.Handler for AWS JSON 1.0 services: it routes POST requests by X-Amz-Target to the
@@ -41,6 +49,7 @@ type Options struct {
 type Server struct {
 	maxBody int64
 	log     *slog.Logger
+	observe func(op, fault string, d time.Duration)
 
 	mu       sync.RWMutex
 	services map[string]*service // by target prefix
@@ -57,6 +66,7 @@ func NewServer(opts Options) *Server {
 	s := &Server{
 		maxBody:  opts.MaxBodyBytes,
 		log:      opts.Logger,
+		observe:  opts.Observe,
 		services: make(map[string]*service),
 	}
 	if s.maxBody <= 0 {
@@ -96,6 +106,11 @@ func (s *Server) Register(m *Model, handlers map[string]Handler) error {
 
 // ServeHTTP serves one AWS JSON 1.0 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var observed string // the operation, once routed to a handler
+	if s.observe != nil {
+		start := time.Now()
+		defer func() { s.observe(observed, answeredFault(w, r), time.Since(start)) }()
+	}
 	id := newRequestID()
 	// Set the key as AWS spells it; http.Header.Set would canonicalise it to X-Amzn-Requestid. Header names
 	// are case-insensitive, so clients find either.
@@ -120,6 +135,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, UnknownOperation(target))
 		return
 	}
+	observed = op
 
 	body, f := s.readBody(w, r)
 	if f != nil {
@@ -216,6 +232,25 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, target s
 	}
 	s.log.ErrorContext(ctx, "internal failure", attrs...)
 	writeFault(w, InternalFailure())
+}
+
+// clientClosedRequest is the fault code Options.Observe reports for a request whose client went away
+// before its answer (after nginx's 499): no client sees it.
+const clientClosedRequest = "ClientClosedRequest"
+
+// answeredFault is the code of the fault answered on w, "" for a success. Every fault answer goes through
+// writeFault, which sets X-Amzn-ErrorType to the code; reading it back here lets Observe learn the fault
+// in one place rather than at each of ServeHTTP's exits.
+func answeredFault(w http.ResponseWriter, r *http.Request) string {
+	//lint:ignore SA1008 writeFault sets the key spelled as AWS spells it, not canonicalised.
+	code := w.Header()["X-Amzn-ErrorType"]
+	if len(code) == 0 {
+		return ""
+	}
+	if code[0] == TypeInternalFailure && r.Context().Err() != nil {
+		return clientClosedRequest
+	}
+	return code[0]
 }
 
 // panicError is a panic recovered from a handler.

@@ -289,3 +289,19 @@ func TestEngine_HistoryEventLimit(t *testing.T) {
 		t.Errorf("last event %d %s %s, want WorkflowExecutionTerminated EVENT_LIMIT_EXCEEDED", evs[0].ID, evs[0].Type, got)
 	}
 }
+
+func TestEngine_OpenChildrenLimit(t *testing.T) {
+	h := newHarness(t)
+	parent := h.start("p")
+	ds := make([]openswf.Decision, 0, 1001)
+	for i := range 1001 {
+		ds = append(ds, startChild("c"+itoa(i), "ABANDON"))
+	}
+	h.respond(h.pollDecision(), ds...)
+	if got := h.historyText(parent); !contains(got, `StartChildWorkflowExecutionFailed {"cause":"OPEN_CHILDREN_LIMIT_EXCEEDED","control":"ctl","decisionTaskCompletedEventId":4,"initiatedEventId":0,"workflowId":"c1000"`) {
+		t.Errorf("the 1001st child was not refused; history tail:\n%s", tail(got, 3))
+	}
+	if n := len(h.describe(parent).Children); n != 1000 {
+		t.Errorf("open children = %d, want 1000", n)
+	}
+}

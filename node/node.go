@@ -1,10 +1,12 @@
-// Package node assembles one openswf server: a store chosen by its URL, the engine over it, and the APIs on
-// one HTTP handler. cmd/openswf runs a node; openswftest runs one in-process for tests.
+// Package node assembles one openswf server: a store chosen by its URL, the engine over it, and the APIs,
+// metrics and health check on one HTTP handler. cmd/openswf runs a node; openswftest runs one in-process
+// for tests.
 package node
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
 	"github.com/openswf/openswf/engine"
+	"github.com/openswf/openswf/metrics"
 	"github.com/openswf/openswf/sqlite"
 	"github.com/openswf/openswf/swf"
 )
@@ -32,10 +35,19 @@ type Config struct {
 
 // Node is a running openswf server without its listener.
 type Node struct {
-	Store   openswf.Store
-	Engine  *engine.Engine
+	Store  openswf.Store
+	Engine *engine.Engine
+	// Metrics holds the node's metrics, served at GET /metrics; a program may register its own on it.
+	Metrics *metrics.Registry
+
+	api     http.Handler // the AWS JSON APIs
+	scrape  http.Handler // Metrics' handler
 	handler http.Handler
+	log     *slog.Logger
 }
+
+// healthTimeout bounds the store read behind GET /healthz.
+const healthTimeout = time.Second
 
 // Open opens the store, recovers the engine's state from it and registers the APIs.
 func Open(ctx context.Context, cfg Config) (*Node, error) {
@@ -45,40 +57,85 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	store, err := openStore(ctx, cfg.DB)
+	reg := metrics.NewRegistry()
+	set := metrics.NewSet(reg)
+	metrics.RegisterRuntime(reg)
+	store, err := openStore(ctx, cfg.DB, set)
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger})
+	metrics.RegisterOpenTasks(reg, store, metrics.OpenTasksOptions{Logger: cfg.Logger})
+	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set})
 	if err := eng.Open(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
-	srv := awsjson.NewServer(awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger})
+	srv := awsjson.NewServer(awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest})
 	if err := swf.New(eng, swf.Options{}).Register(srv); err != nil {
 		eng.Close()
 		store.Close()
 		return nil, fmt.Errorf("register swf: %w", err)
 	}
-	return &Node{Store: store, Engine: eng, handler: srv}, nil
+	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger}
+	n.handler = http.HandlerFunc(n.route)
+	return n, nil
 }
 
-func openStore(ctx context.Context, db string) (openswf.Store, error) {
+func openStore(ctx context.Context, db string, obs sqlite.Observer) (openswf.Store, error) {
 	switch {
 	case db == "":
 		return nil, fmt.Errorf("no database given")
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
 		return nil, fmt.Errorf("PostgreSQL is not supported yet: use an SQLite file")
 	}
-	s, err := sqlite.Open(ctx, db, sqlite.Options{})
+	s, err := sqlite.Open(ctx, db, sqlite.Options{Observer: obs})
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", db, err)
 	}
 	return s, nil
 }
 
-// Handler serves the APIs.
+// Handler serves the APIs (POST /), the metrics (GET /metrics, Prometheus text format) and the health
+// check (GET /healthz).
 func (n *Node) Handler() http.Handler { return n.handler }
+
+// route sends the two GET endpoints to their handlers and everything else to the APIs, which answer a
+// method or path they do not serve with an AWS JSON fault. A plain switch rather than an http.ServeMux, so
+// that the APIs still see every other request as the client sent it (ServeMux would redirect unclean
+// paths).
+func (n *Node) route(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		switch r.URL.Path {
+		case "/metrics":
+			n.scrape.ServeHTTP(w, r)
+			return
+		case "/healthz":
+			n.healthz(w, r)
+			return
+		}
+	}
+	n.api.ServeHTTP(w, r)
+}
+
+// healthz answers 200 "ok" when the store answers a read within healthTimeout, 503 otherwise. The read is
+// one indexed row from the read pool: it proves the database is open and answering, and costs nothing.
+func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	_, err := n.Store.ListDomains(ctx, openswf.StatusRegistered, "", 1, false)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		if r.Context().Err() == nil { // not merely a prober that gave up
+			n.log.WarnContext(ctx, "health check failed", "error", err)
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, "unavailable")
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, "ok")
+}
 
 // Close stops the engine and closes the store; acknowledged writes are already durable.
 func (n *Node) Close() error {

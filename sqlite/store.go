@@ -40,6 +40,8 @@ type Options struct {
 	// ReadConns is the size of the read connection pool; the larger of DefaultReadConns and GOMAXPROCS if
 	// zero or less.
 	ReadConns int
+	// Observer receives the writer's measurements (batch sizes, commit times); nil means none.
+	Observer Observer
 }
 
 // Stats counts the writer's work since Open. Ops / Batches is the mean group-commit batch size.
@@ -69,6 +71,7 @@ type Store struct {
 
 	batches atomic.Int64
 	nops    atomic.Int64
+	obs     Observer // only the writer goroutine calls it
 }
 
 var _ openswf.Store = (*Store)(nil)
@@ -136,6 +139,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		w:          w,
 		ops:        make(chan *op, opts.MaxBatch),
 		writerDone: make(chan struct{}),
+		obs:        opts.Observer,
+	}
+	if s.obs == nil {
+		s.obs = noObserver{}
 	}
 	go s.run(opts.MaxBatch)
 	return s, nil

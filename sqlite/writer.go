@@ -206,7 +206,7 @@ func (s *Store) run(maxBatch int) {
 		}
 		s.batches.Add(1)
 		s.nops.Add(int64(len(batch)))
-		s.w.commitBatch(batch)
+		s.commit(batch)
 		clear(batch) // drop the references so that finished ops can be collected
 	}
 }

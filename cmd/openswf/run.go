@@ -18,7 +18,8 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service (flags: --addr, --db, --poll-hold; env OPENSWF_ADDR, OPENSWF_DB)
+  serve   run the service (flags: --addr, --db, --poll-hold; env OPENSWF_ADDR, OPENSWF_DB): the SWF API at
+          POST /, Prometheus metrics at GET /metrics, health at GET /healthz, all on --addr
   bench   measure an SWF endpoint, by default a fresh openswf (openswf bench --help)
 `
 

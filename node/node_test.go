@@ -1,0 +1,138 @@
+package node
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openswf/openswf/awsjson"
+	"github.com/openswf/openswf/metrics"
+	"github.com/openswf/openswf/swf"
+)
+
+// open opens a node on a fresh in-memory database, closed when the test ends.
+func open(tb testing.TB) *Node {
+	tb.Helper()
+	n, err := Open(context.Background(), Config{DB: ":memory:", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { n.Close() })
+	return n
+}
+
+// serve sends one request to h and returns the recorded answer.
+func serve(h http.Handler, method, path, target, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if target != "" {
+		r.Header.Set("X-Amz-Target", target)
+		r.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestNode_Endpoints(t *testing.T) {
+	n := open(t)
+	h := n.Handler()
+
+	if w := serve(h, http.MethodGet, "/healthz", "", ""); w.Code != http.StatusOK || w.Body.String() != "ok" {
+		t.Errorf("GET /healthz: got %d %q, want 200 \"ok\"", w.Code, w.Body)
+	}
+	// The API still answers POST /, and everything else it does not serve.
+	if w := serve(h, http.MethodPost, "/", "SimpleWorkflowService.ListDomains", `{"registrationStatus":"REGISTERED"}`); w.Code != http.StatusOK {
+		t.Errorf("POST / ListDomains: got %d %s, want 200", w.Code, w.Body)
+	}
+	if w := serve(h, http.MethodPost, "/", "SimpleWorkflowService.DescribeDomain", `{"name":"nope"}`); w.Code != http.StatusBadRequest {
+		t.Errorf("POST / DescribeDomain of no domain: got %d %s, want 400", w.Code, w.Body)
+	}
+	if w := serve(h, http.MethodPost, "/", "SimpleWorkflowService.Frobnicate", `{}`); w.Code != http.StatusBadRequest {
+		t.Errorf("POST / of an unknown operation: got %d, want 400", w.Code)
+	}
+	if w := serve(h, http.MethodGet, "/", "", ""); w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /: got %d, want 405 from the API", w.Code)
+	}
+	if w := serve(h, http.MethodPost, "/metrics", "", ""); w.Code != http.StatusBadRequest {
+		t.Errorf("POST /metrics: got %d, want the API's 400 UnknownOperationException", w.Code)
+	}
+
+	w := serve(h, http.MethodGet, "/metrics", "", "")
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != metrics.ContentType {
+		t.Fatalf("GET /metrics: got %d %q, want 200 %q", w.Code, w.Header().Get("Content-Type"), metrics.ContentType)
+	}
+	got := w.Body.String()
+	for _, line := range []string{
+		`openswf_requests_total{op="ListDomains",fault=""} 1`,
+		`openswf_requests_total{op="DescribeDomain",fault="UnknownResourceFault"} 1`,
+		// Not the client's own target text: that would let clients grow the metric without bound.
+		`openswf_requests_total{op="",fault="UnknownOperationException"} 2`,
+		`openswf_requests_total{op="",fault="MethodNotAllowedException"} 1`,
+		`openswf_request_duration_seconds_count{op="ListDomains"} 1`,
+		`openswf_open_activity_tasks{state="scheduled"} 0`,
+		`openswf_open_activity_tasks{state="started"} 0`,
+		`openswf_open_decision_tasks{state="scheduled"} 0`,
+		`openswf_heartbeats_total 0`,
+	} {
+		if !strings.Contains(got, "\n"+line+"\n") {
+			t.Errorf("GET /metrics: no line %s in:\n%s", line, got)
+		}
+	}
+	for _, prefix := range []string{"openswf_commit_batch_size_count ", "go_goroutines ", "go_memstats_heap_inuse_bytes "} {
+		if !strings.Contains(got, "\n"+prefix) {
+			t.Errorf("GET /metrics: no %s sample", prefix)
+		}
+	}
+
+	// A store that does not answer fails the health check.
+	n.Store.Close()
+	if w := serve(h, http.MethodGet, "/healthz", "", ""); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("GET /healthz with the store closed: got %d, want 503", w.Code)
+	}
+}
+
+// BenchmarkNode_RequestMetrics measures what recording a request costs on the API's path: the same
+// request to two servers of the same SWF service, one without awsjson.Options.Observe and one with a
+// metrics.Set's, alternating in blocks so that both see the same machine (other load, GC) alike. It
+// reports each server's time per request and the difference, overhead-ns/req. The request is a heartbeat
+// whose token fails its check before any store access, so that the difference is not lost in a commit.
+func BenchmarkNode_RequestMetrics(b *testing.B) {
+	n := open(b)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var srvs [2]*awsjson.Server
+	for i, observe := range []func(op, fault string, d time.Duration){nil, metrics.NewSet(metrics.NewRegistry()).ObserveRequest} {
+		srvs[i] = awsjson.NewServer(awsjson.Options{Logger: quiet, Observe: observe})
+		if err := swf.New(n.Engine, swf.Options{}).Register(srvs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const body = `{"taskToken":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","details":"50%"}`
+	var (
+		took  [2]time.Duration
+		count [2]int
+	)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := i / 128 % 2
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("X-Amz-Target", "SimpleWorkflowService.RecordActivityTaskHeartbeat")
+		w := httptest.NewRecorder()
+		start := time.Now()
+		srvs[k].ServeHTTP(w, r)
+		took[k] += time.Since(start)
+		count[k]++
+	}
+	if count[0] == 0 || count[1] == 0 {
+		return
+	}
+	without := float64(took[0].Nanoseconds()) / float64(count[0])
+	with := float64(took[1].Nanoseconds()) / float64(count[1])
+	b.ReportMetric(without, "without-ns/req")
+	b.ReportMetric(with, "with-ns/req")
+	b.ReportMetric(with-without, "overhead-ns/req")
+}
