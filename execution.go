@@ -77,8 +77,10 @@ type Execution struct {
 	LatestExecutionContext string    `json:"latestExecutionContext,omitempty"`
 	LatestActivityTaskAt   time.Time `json:"latestActivityTaskAt,omitempty"`
 
-	// Activities maps the activityId of each open activity task to its scheduled event id.
-	Activities map[string]int64 `json:"activities,omitempty"`
+	// Activities maps the activityId of each open activity task to its scheduled event id. It is not part
+	// of the stored record: stores derive it from their open activity rows when they read one run, so that
+	// a transition costs the same whether the run has one open activity or a thousand.
+	Activities map[string]int64 `json:"-"`
 	// CancelRequests maps the scheduled event id of each open activity task whose cancellation was requested
 	// to the latest ActivityTaskCancelRequested event id.
 	CancelRequests map[int64]int64 `json:"cancelRequests,omitempty"`

@@ -126,7 +126,8 @@ type Store interface {
 	// ListTypes lists types ordered by (name, version).
 	ListTypes(ctx context.Context, q TypeListQuery) ([]*TypeRecord, error)
 
-	// GetExecution returns one run.
+	// GetExecution returns one run. The single-run reads (GetExecution, GetRun, GetOpenExecution) fill
+	// Execution.Activities from the run's open activity tasks; ListExecutions leaves it empty.
 	GetExecution(ctx context.Context, domain, workflowID, runID string) (*Execution, error)
 	// GetRun returns a run by its run id alone (run ids are unique across domains); task tokens name runs.
 	GetRun(ctx context.Context, runID string) (*Execution, error)

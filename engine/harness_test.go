@@ -20,7 +20,7 @@ import (
 // harness drives an engine on an in-memory SQLite store and a manual clock. Timers fire only when the
 // test advances the clock.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	clock *openswftest.Clock
 	store *sqlite.Store
@@ -34,7 +34,7 @@ const (
 	testTime = "2026-01-02T03:04:05Z"
 )
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, ":memory:", sqlite.Options{})
@@ -181,7 +181,7 @@ func complete(result string) openswf.Decision {
 		CompleteWorkflowExecution: &openswf.CompleteWorkflowExecutionAttributes{Result: result}}
 }
 
-func wantKind(t *testing.T, err error, kind openswf.ErrorKind) {
+func wantKind(t testing.TB, err error, kind openswf.ErrorKind) {
 	t.Helper()
 	if err == nil || openswf.KindOf(err) != kind {
 		t.Fatalf("error = %v (kind %d), want kind %d", err, openswf.KindOf(err), kind)

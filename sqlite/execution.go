@@ -208,6 +208,9 @@ func (s *Store) GetExecution(ctx context.Context, domain, workflowID, runID stri
 	x, err := s.scanExecution(s.reader.QueryRowContext(ctx,
 		"SELECT version, state FROM executions WHERE run_id = ? AND domain = ? AND workflow_id = ?",
 		runID, domain, workflowID))
+	if err == nil {
+		err = s.fillActivities(ctx, x)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get execution %s/%s: %w", workflowID, runID, err)
 	}
@@ -218,6 +221,9 @@ func (s *Store) GetExecution(ctx context.Context, domain, workflowID, runID stri
 func (s *Store) GetRun(ctx context.Context, runID string) (*openswf.Execution, error) {
 	x, err := s.scanExecution(s.reader.QueryRowContext(ctx,
 		"SELECT version, state FROM executions WHERE run_id = ?", runID))
+	if err == nil {
+		err = s.fillActivities(ctx, x)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get run %s: %w", runID, err)
 	}
@@ -229,10 +235,38 @@ func (s *Store) GetOpenExecution(ctx context.Context, domain, workflowID string)
 	x, err := s.scanExecution(s.reader.QueryRowContext(ctx,
 		"SELECT version, state FROM executions WHERE domain = ? AND workflow_id = ? AND open = 1",
 		domain, workflowID))
+	if err == nil {
+		err = s.fillActivities(ctx, x)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get open execution %s: %w", workflowID, err)
 	}
 	return x, nil
+}
+
+// fillActivities sets x.Activities from the run's open activity rows, which the record does not carry.
+func (s *Store) fillActivities(ctx context.Context, x *openswf.Execution) error {
+	rows, err := s.reader.QueryContext(ctx,
+		"SELECT scheduled_id, json_extract(data, '$.activityId') FROM activities WHERE run_id = ?", x.RunID)
+	if err != nil {
+		return fmt.Errorf("read open activities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sched int64
+		var id string
+		if err := rows.Scan(&sched, &id); err != nil {
+			return fmt.Errorf("read open activities: %w", err)
+		}
+		if x.Activities == nil {
+			x.Activities = map[string]int64{}
+		}
+		x.Activities[id] = sched
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read open activities: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) scanExecution(row *sql.Row) (*openswf.Execution, error) {

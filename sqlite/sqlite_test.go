@@ -126,6 +126,7 @@ func TestStore_Reopen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetRun: %v", err)
 	}
+	x.Activities = map[string]int64{"a": 5} // derived from the open activity rows
 	if d := cmp.Diff(x, gotX); d != "" {
 		t.Errorf("execution (-want +got):\n%s", d)
 	}

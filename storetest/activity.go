@@ -235,6 +235,7 @@ func testHeartbeats(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 			}
 		}
 		// A heartbeat is not history and does not move the execution.
+		x.Activities = map[string]int64{a.ActivityID: a.ScheduledID, "act-7": 7}
 		if d := diff(x, mustGetRun(t, s, "run1")); d != "" {
 			t.Errorf("execution after heartbeats (-want +got):\n%s", d)
 		}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -16,7 +17,12 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		want.CancelRequests = map[int64]int64{5: 6}
 		want.Timers = map[string]openswf.UserTimer{"t": {StartedEventID: 7, FireAt: at(time.Minute)}}
 		want.Parent = &openswf.WorkflowExecution{WorkflowID: "parent", RunID: "prun"}
-		mustStart(t, s, want)
+		tr := startTransition(want)
+		// Activities come back from the open activity rows, not from the record.
+		a := newActivity(want, 5, "tl")
+		a.ActivityID = "a"
+		tr.PutActivities = append(tr.PutActivities, a)
+		mustApply(t, s, tr)
 
 		got, err := s.GetExecution(t.Context(), "d1", "wf1", "run1")
 		if err != nil {
@@ -152,7 +158,6 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 			y.Decision.StartedID = y.NextEventID
 			y.Decision.StartedAt = at(time.Duration(y.Version) * time.Second)
 			y.LatestExecutionContext = "ctx"
-			y.Activities = map[string]int64{"a": y.Version}
 			tr := &openswf.Transition{Execution: y}
 			appendEvents(tr, 2)
 			mustApply(t, s, tr)
@@ -163,6 +168,23 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		}
 		if got, want := eventIDs(mustHistory(t, s, "run1")), []int64{1, 2, 3, 4, 5, 6, 7, 8}; !slices.Equal(got, want) {
 			t.Errorf("history ids: got %v, want %v", got, want)
+		}
+	})
+
+	t.Run("ActivitiesFromRows", func(t *testing.T) {
+		s := newStore(t)
+		x := newExecution("d1", "wf1", "run1")
+		mustStart(t, s, x)
+		y := next(x)
+		y.Activities = map[string]int64{"stale": 99} // ignored: the rows decide
+		mustApply(t, s, &openswf.Transition{Execution: y, PutActivities: []*openswf.ActivityTask{newActivity(y, 5, "tl"), newActivity(y, 7, "tl")}})
+		if got, want := mustGetRun(t, s, "run1").Activities, map[string]int64{"act-5": 5, "act-7": 7}; !maps.Equal(got, want) {
+			t.Errorf("Activities after two puts: got %v, want %v", got, want)
+		}
+		z := next(y)
+		mustApply(t, s, &openswf.Transition{Execution: z, CloseActivities: []openswf.ActivityClose{{ScheduledID: 5, Heartbeats: -1}}})
+		if got, want := mustGetRun(t, s, "run1").Activities, map[string]int64{"act-7": 7}; !maps.Equal(got, want) {
+			t.Errorf("Activities after a close: got %v, want %v", got, want)
 		}
 	})
 
@@ -230,6 +252,7 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		// The same transition without the bad step applies.
 		tr.CloseActivities = nil
 		mustApply(t, s, tr)
+		y.Activities = map[string]int64{"act-3": 3} // derived from the open activity rows
 		if d := diff(y, mustGetRun(t, s, "run1")); d != "" {
 			t.Errorf("GetRun (-want +got):\n%s", d)
 		}
