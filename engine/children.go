@@ -286,64 +286,58 @@ func (d *decider) continueAsNew(a *openswf.ContinueAsNewAttributes) error {
 	return nil
 }
 
+// external carries out a decision aimed at another run (or this one) that its Initiated event init names:
+// the run found, act records the effect in it and the done event follows in this run; none found, the
+// failed event records UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION. Either way a decision task follows.
+func (d *decider) external(init int64, workflowID, runID, control string, failed, done openswf.EventType,
+	act func(target *txn, source *openswf.WorkflowExecution)) error {
+	d.needDecision = true
+	target, err := d.findRun(workflowID, runID)
+	if err != nil {
+		return err
+	}
+	if target == nil {
+		d.event(failed, openswf.ExternalFailedAttributes{
+			WorkflowID: workflowID, RunID: runID, Cause: "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
+			InitiatedEventID: init, DecisionTaskCompletedEventID: d.completedID, Control: control,
+		})
+		return nil
+	}
+	self := d.x.Ref()
+	act(target, &self)
+	if target != d.txn {
+		target.scheduleDecision()
+	}
+	d.event(done, openswf.ExternalDoneAttributes{WorkflowExecution: target.x.Ref(), InitiatedEventID: init})
+	return nil
+}
+
 func (d *decider) signalExternal(a *openswf.SignalExternalAttributes) error {
 	init := d.event(openswf.EventSignalExternalWorkflowExecutionInitiated, openswf.SignalExternalInitiatedAttributes{
 		WorkflowID: a.WorkflowID, RunID: a.RunID, SignalName: a.SignalName, Input: a.Input,
 		DecisionTaskCompletedEventID: d.completedID, Control: a.Control,
 	})
-	d.needDecision = true
-	target, err := d.findRun(a.WorkflowID, a.RunID)
-	if err != nil {
-		return err
-	}
-	if target == nil {
-		d.event(openswf.EventSignalExternalWorkflowExecutionFailed, openswf.ExternalFailedAttributes{
-			WorkflowID: a.WorkflowID, RunID: a.RunID, Cause: "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
-			InitiatedEventID: init, DecisionTaskCompletedEventID: d.completedID, Control: a.Control,
+	return d.external(init, a.WorkflowID, a.RunID, a.Control,
+		openswf.EventSignalExternalWorkflowExecutionFailed, openswf.EventExternalWorkflowExecutionSignaled,
+		func(target *txn, source *openswf.WorkflowExecution) {
+			target.event(openswf.EventWorkflowExecutionSignaled, openswf.WorkflowExecutionSignaledAttributes{
+				SignalName: a.SignalName, Input: a.Input, ExternalWorkflowExecution: source, ExternalInitiatedEventID: init,
+			})
 		})
-		return nil
-	}
-	self := d.x.Ref()
-	target.event(openswf.EventWorkflowExecutionSignaled, openswf.WorkflowExecutionSignaledAttributes{
-		SignalName: a.SignalName, Input: a.Input, ExternalWorkflowExecution: &self, ExternalInitiatedEventID: init,
-	})
-	if target != d.txn {
-		target.scheduleDecision()
-	}
-	d.event(openswf.EventExternalWorkflowExecutionSignaled, openswf.ExternalDoneAttributes{
-		WorkflowExecution: target.x.Ref(), InitiatedEventID: init,
-	})
-	return nil
 }
 
 func (d *decider) cancelExternal(a *openswf.RequestCancelExternalAttributes) error {
 	init := d.event(openswf.EventRequestCancelExternalWorkflowExecutionInitiated, openswf.RequestCancelExternalInitiatedAttributes{
 		WorkflowID: a.WorkflowID, RunID: a.RunID, DecisionTaskCompletedEventID: d.completedID, Control: a.Control,
 	})
-	d.needDecision = true
-	target, err := d.findRun(a.WorkflowID, a.RunID)
-	if err != nil {
-		return err
-	}
-	if target == nil {
-		d.event(openswf.EventRequestCancelExternalWorkflowExecutionFailed, openswf.ExternalFailedAttributes{
-			WorkflowID: a.WorkflowID, RunID: a.RunID, Cause: "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
-			InitiatedEventID: init, DecisionTaskCompletedEventID: d.completedID, Control: a.Control,
+	return d.external(init, a.WorkflowID, a.RunID, a.Control,
+		openswf.EventRequestCancelExternalWorkflowExecutionFailed, openswf.EventExternalWorkflowExecutionCancelRequested,
+		func(target *txn, source *openswf.WorkflowExecution) {
+			target.event(openswf.EventWorkflowExecutionCancelRequested, openswf.WorkflowExecutionCancelRequestedAttributes{
+				ExternalWorkflowExecution: source, ExternalInitiatedEventID: init,
+			})
+			target.x.CancelRequested = true
 		})
-		return nil
-	}
-	self := d.x.Ref()
-	target.event(openswf.EventWorkflowExecutionCancelRequested, openswf.WorkflowExecutionCancelRequestedAttributes{
-		ExternalWorkflowExecution: &self, ExternalInitiatedEventID: init,
-	})
-	target.x.CancelRequested = true
-	if target != d.txn {
-		target.scheduleDecision()
-	}
-	d.event(openswf.EventExternalWorkflowExecutionCancelRequested, openswf.ExternalDoneAttributes{
-		WorkflowExecution: target.x.Ref(), InitiatedEventID: init,
-	})
-	return nil
 }
 
 // scheduleLambda answers ScheduleLambdaFunction as SWF does where Lambda is not available.

@@ -234,13 +234,3 @@ func startActivities(tb testing.TB, s *sqlite.Store, n int) {
 		tb.Fatalf("Apply: %v", err)
 	}
 }
-
-// BenchmarkRecordHeartbeat measures durable heartbeats from many workers at once. Group commit turns
-
-// concurrency into throughput: the more heartbeats wait while a commit is under way, the more share the
-
-// next one. ops/batch is the mean batch size.
-
-// BenchmarkApply measures transitions of many executions at once, each with two events, an activity put
-
-// and a timer, as when a decision schedules an activity.
