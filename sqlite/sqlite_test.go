@@ -171,6 +171,7 @@ func TestStore_Pragmas(t *testing.T) {
 		{"foreign_keys", "0", "0"},
 		{"busy_timeout", "10000", "10000"},
 		{"query_only", "0", "1"},
+		{"wal_autocheckpoint", "0", ""}, // the checkpointer does it, off the writer's path
 	} {
 		w, r, err := s.Pragmas(t.Context(), tc.name)
 		if err != nil {

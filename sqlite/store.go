@@ -66,8 +66,10 @@ type Store struct {
 	ops    chan *op
 
 	writerDone chan struct{}
-	closeOnce  sync.Once
-	closeErr   error
+	// stopCheckpoints ends the checkpointer; checkpointsDone closes when it has.
+	stopCheckpoints, checkpointsDone chan struct{}
+	closeOnce                        sync.Once
+	closeErr                         error
 
 	batches atomic.Int64
 	nops    atomic.Int64
@@ -94,7 +96,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 	// The writer: WAL so that readers never block it nor it them, synchronous=FULL so that a commit is on
 	// disk (WAL fsynced) before any caller hears of it.
-	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	// It never checkpoints itself: the checkpointer does (checkpoint.go).
+	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
@@ -133,18 +136,30 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
 
+	ckdb, err := sql.Open("sqlite", base+"&"+common)
+	if err != nil {
+		reader.Close()
+		w.close()
+		wdb.Close()
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
+	ckdb.SetMaxOpenConns(1)
+
 	s := &Store{
-		reader:     reader,
-		wdb:        wdb,
-		w:          w,
-		ops:        make(chan *op, opts.MaxBatch),
-		writerDone: make(chan struct{}),
-		obs:        opts.Observer,
+		stopCheckpoints: make(chan struct{}),
+		checkpointsDone: make(chan struct{}),
+		reader:          reader,
+		wdb:             wdb,
+		w:               w,
+		ops:             make(chan *op, opts.MaxBatch),
+		writerDone:      make(chan struct{}),
+		obs:             opts.Observer,
 	}
 	if s.obs == nil {
 		s.obs = noObserver{}
 	}
 	go s.run(opts.MaxBatch)
+	go checkpointer(ckdb, s.stopCheckpoints, s.checkpointsDone)
 	return s, nil
 }
 
@@ -182,6 +197,8 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		close(s.ops)
 		<-s.writerDone
+		close(s.stopCheckpoints)
+		<-s.checkpointsDone
 		// Readers first, so that the writer's is the last connection: closing, it checkpoints the WAL into
 		// the database file and removes it.
 		s.closeErr = errors.Join(s.reader.Close(), s.w.close(), s.wdb.Close())
