@@ -17,7 +17,10 @@ const registryTTL = 2 * time.Second
 // domain, every ScheduleActivityTask reads its type — do not each cost a store read. Only existing records
 // are cached. The cache reads the engine's clock, so tests see it expire on their manual clock.
 type registryCache struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// gen counts forgets: a fill that read the store before a forget must not store what it read, which
+	// may be the record just changed.
+	gen     uint64
 	domains map[string]cached[*openswf.Domain]
 	types   map[typeKey]cached[*openswf.TypeRecord]
 }
@@ -43,6 +46,7 @@ func (e *Engine) domain(ctx context.Context, name string) (*openswf.Domain, erro
 	now := e.clock.Now()
 	c.mu.Lock()
 	hit, ok := c.domains[name]
+	gen := c.gen
 	c.mu.Unlock()
 	if ok && now.Before(hit.expires) {
 		return hit.v, nil
@@ -55,7 +59,9 @@ func (e *Engine) domain(ctx context.Context, name string) (*openswf.Domain, erro
 		return nil, err
 	}
 	c.mu.Lock()
-	c.domains[name] = cached[*openswf.Domain]{d, now.Add(registryTTL)}
+	if c.gen == gen {
+		c.domains[name] = cached[*openswf.Domain]{d, now.Add(registryTTL)}
+	}
 	c.mu.Unlock()
 	return d, nil
 }
@@ -64,6 +70,7 @@ func (e *Engine) domain(ctx context.Context, name string) (*openswf.Domain, erro
 func (e *Engine) forgetDomain(name string) {
 	e.registry.mu.Lock()
 	delete(e.registry.domains, name)
+	e.registry.gen++
 	e.registry.mu.Unlock()
 }
 
@@ -75,6 +82,7 @@ func (e *Engine) typeRecord(ctx context.Context, domain string, kind openswf.Typ
 	now := e.clock.Now()
 	c.mu.Lock()
 	hit, ok := c.types[k]
+	gen := c.gen
 	c.mu.Unlock()
 	if ok && now.Before(hit.expires) {
 		return hit.v, nil
@@ -84,7 +92,9 @@ func (e *Engine) typeRecord(ctx context.Context, domain string, kind openswf.Typ
 		return nil, err
 	}
 	c.mu.Lock()
-	c.types[k] = cached[*openswf.TypeRecord]{t, now.Add(registryTTL)}
+	if c.gen == gen {
+		c.types[k] = cached[*openswf.TypeRecord]{t, now.Add(registryTTL)}
+	}
 	c.mu.Unlock()
 	return t, nil
 }
@@ -93,5 +103,6 @@ func (e *Engine) typeRecord(ctx context.Context, domain string, kind openswf.Typ
 func (e *Engine) forgetType(domain string, kind openswf.TypeKind, name, version string) {
 	e.registry.mu.Lock()
 	delete(e.registry.types, typeKey{domain, kind, name, version})
+	e.registry.gen++
 	e.registry.mu.Unlock()
 }

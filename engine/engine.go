@@ -180,8 +180,13 @@ type txn struct {
 // update loads the run, lets fn decide a transition on it, and applies it, retrying on conflicts. fn may
 // return errStale to make no change.
 func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error) (*openswf.Execution, error) {
+	verified := false
 	for attempt := 0; ; attempt++ {
-		x := e.runs.get(runID)
+		var x *openswf.Execution
+		if !verified {
+			x = e.runs.get(runID)
+		}
+		fromCache := x != nil
 		if x == nil {
 			var err error
 			x, err = e.store.GetRun(ctx, runID)
@@ -195,6 +200,13 @@ func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error
 		x.Version++
 		t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), attempt: attempt}
 		err := fn(t)
+		if fromCache && (errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource) {
+			// A commit would have been version-checked, but "nothing to do" was decided from a cached
+			// record that may be older than the store's: decide once more from the store.
+			e.runs.forget(runID)
+			verified = true
+			continue
+		}
 		if err == nil {
 			err = e.commit(ctx, t)
 		}

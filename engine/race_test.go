@@ -17,6 +17,7 @@ import (
 type racingStore struct {
 	openswf.Store
 	beforeApply       func(tr *openswf.Transition)
+	afterApply        func(tr *openswf.Transition)
 	beforeGetActivity func()
 }
 
@@ -24,7 +25,11 @@ func (s *racingStore) Apply(ctx context.Context, tr *openswf.Transition) error {
 	if s.beforeApply != nil {
 		s.beforeApply(tr)
 	}
-	return s.Store.Apply(ctx, tr)
+	err := s.Store.Apply(ctx, tr)
+	if s.afterApply != nil {
+		s.afterApply(tr)
+	}
+	return err
 }
 
 func (s *racingStore) GetActivity(ctx context.Context, runID string, sched int64) (*openswf.ActivityTask, error) {
@@ -151,5 +156,37 @@ func TestEngine_ExecutionTimeoutBounds(t *testing.T) {
 	if _, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{Domain: domain, WorkflowID: "w",
 		WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"}, ExecStartToClose: "31536000"}); err != nil {
 		t.Errorf("one year refused: %v", err)
+	}
+}
+
+// A committer that is slow to publish its record must not leave the engine deciding from an older record
+// than the store's: here a signal's commit is held between the store and the engine's cache while a decision
+// commits after it.
+func TestEngine_SlowCommitterDoesNotHideNewerState(t *testing.T) {
+	h := newHarness(t)
+	runID := h.start("w")
+	task := h.pollDecision()
+	rs := h.withRacingStore()
+	held, release := make(chan struct{}), make(chan struct{})
+	rs.afterApply = func(tr *openswf.Transition) {
+		for _, ev := range tr.Events {
+			if ev.Type == openswf.EventWorkflowExecutionSignaled {
+				close(held)
+				<-release
+			}
+		}
+	}
+	signalled := make(chan error, 1)
+	go func() { signalled <- h.eng.Signal(h.ctx, engine.SignalInput{Domain: domain, WorkflowID: "w", SignalName: "s"}) }()
+	<-held
+	rs.afterApply = nil
+	h.respond(task, startTimer("t1", "5"))
+	close(release)
+	h.must(<-signalled)
+	// The signal arrived during the decision: a new decision task waits, and the timer fires.
+	h.pollDecision()
+	h.advance(5 * time.Second)
+	if got := h.historyText(runID); !contains(got, `TimerFired {"startedEventId":`) {
+		t.Errorf("timer did not fire:\n%s", got)
 	}
 }

@@ -11,9 +11,10 @@ import (
 const runCacheSize = 8192
 
 // runCache keeps the latest committed record of recently changed runs, so that the next transition of a
-// run starts from memory instead of a store read and a decode. It is only a hint: every transition is
-// still applied under the store's version check, so a record made stale by another node (or evicted)
-// costs one conflict and a reload, never a wrong decision.
+// run starts from memory instead of a store read and a decode. It is only a hint: a transition decided on
+// it is applied under the store's version check, so a record made stale by another node (or a slow
+// committer) costs one conflict and a reload; and when a record from the cache leads to "nothing to do"
+// (a stale task, an unknown token), update decides again from the store before answering so.
 type runCache struct {
 	mu   sync.Mutex
 	runs map[string]*openswf.Execution
@@ -32,7 +33,8 @@ func (c *runCache) get(runID string) *openswf.Execution {
 	return cloneExecution(x)
 }
 
-// put records committed runs; closed runs leave the cache, since nothing changes them but retention.
+// put records committed runs; closed runs leave the cache, since nothing changes them but retention. A
+// record older than the cached one (a committer that was slow to get here) is ignored.
 func (c *runCache) put(xs ...*openswf.Execution) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -41,7 +43,11 @@ func (c *runCache) put(xs ...*openswf.Execution) {
 			delete(c.runs, x.RunID)
 			continue
 		}
-		if _, ok := c.runs[x.RunID]; !ok && len(c.runs) >= runCacheSize {
+		old, ok := c.runs[x.RunID]
+		if ok && old.Version >= x.Version {
+			continue
+		}
+		if !ok && len(c.runs) >= runCacheSize {
 			for k := range c.runs { // evict an arbitrary run
 				delete(c.runs, k)
 				break

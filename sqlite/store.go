@@ -66,6 +66,8 @@ type Store struct {
 	ops    chan *op
 
 	writerDone chan struct{}
+	// walFull asks the writer to finish a checkpoint between batches (checkpoint.go).
+	walFull atomic.Bool
 	// stopCheckpoints ends the checkpointer; checkpointsDone closes when it has.
 	stopCheckpoints, checkpointsDone chan struct{}
 	closeOnce                        sync.Once
@@ -97,7 +99,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// The writer: WAL so that readers never block it nor it them, synchronous=FULL so that a commit is on
 	// disk (WAL fsynced) before any caller hears of it.
 	// It never checkpoints itself: the checkpointer does (checkpoint.go).
-	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)")
+	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
@@ -159,7 +161,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.obs = noObserver{}
 	}
 	go s.run(opts.MaxBatch)
-	go checkpointer(ckdb, s.stopCheckpoints, s.checkpointsDone)
+	go checkpointer(ckdb, &s.walFull, s.stopCheckpoints, s.checkpointsDone)
 	return s, nil
 }
 

@@ -208,6 +208,9 @@ func (s *Store) run(maxBatch int) {
 		s.nops.Add(int64(len(batch)))
 		s.commit(batch)
 		clear(batch) // drop the references so that finished ops can be collected
+		if s.walFull.Swap(false) {
+			s.w.finishCheckpoint()
+		}
 	}
 }
 
