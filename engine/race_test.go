@@ -177,7 +177,9 @@ func TestEngine_SlowCommitterDoesNotHideNewerState(t *testing.T) {
 		}
 	}
 	signalled := make(chan error, 1)
-	go func() { signalled <- h.eng.Signal(h.ctx, engine.SignalInput{Domain: domain, WorkflowID: "w", SignalName: "s"}) }()
+	go func() {
+		signalled <- h.eng.Signal(h.ctx, engine.SignalInput{Domain: domain, WorkflowID: "w", SignalName: "s"})
+	}()
 	<-held
 	rs.afterApply = nil
 	h.respond(task, startTimer("t1", "5"))
