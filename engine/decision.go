@@ -206,6 +206,10 @@ func (e *Engine) RespondDecision(ctx context.Context, in RespondDecisionInput) e
 		if in.ExecutionContext != "" {
 			x.LatestExecutionContext = in.ExecutionContext
 		}
+		if in.TaskList != nil {
+			// The decider moves the run's future decision tasks to another task list.
+			x.TaskList = in.TaskList.Name
+		}
 		// Events that arrived while the decider worked are unhandled: they forbid closing the run now.
 		unhandled := x.PendingDecision
 		x.PendingDecision = false

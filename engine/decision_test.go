@@ -317,3 +317,27 @@ func tail(s string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+func TestEngine_DecisionTaskListOverride(t *testing.T) {
+	h := newHarness(t)
+	runID := h.start("w")
+	h.must(h.eng.RespondDecision(h.ctx, engine.RespondDecisionInput{
+		TaskToken: h.pollDecision().TaskToken, TaskList: &openswf.TaskList{Name: "moved"},
+		Decisions: []openswf.Decision{startTimer("t", "1")},
+	}))
+	h.advance(time.Second)
+	// The decision task the timer schedules waits on the new list, not the run's original one.
+	if n, _ := h.eng.CountPending(h.ctx, openswf.TaskDecision, domain, wfList); n != 0 {
+		t.Errorf("pending decision tasks on %s = %d, want 0", wfList, n)
+	}
+	task := h.pollDecisionOn("moved")
+	if task.Execution.RunID != runID {
+		t.Errorf("decision task for %s, want %s", task.Execution.RunID, runID)
+	}
+	if got := h.historyText(runID); !contains(got, "5 TimerStarted") {
+		t.Errorf("history:\n%s", got)
+	}
+	if x := h.describe(runID); x.TaskList != "moved" {
+		t.Errorf("run's task list = %q, want moved", x.TaskList)
+	}
+}
