@@ -45,21 +45,71 @@ func echoToken(i int) string {
 	return fmt.Sprintf("bench-echo-%06d-%s", i, strings.Repeat("x", 160))
 }
 
-// echo drives the bench's own echo endpoint with the configured client and workers: the ceiling of the
-// machine for this client, measured in the same run.
-func (b *bencher) echo(ctx context.Context) (Result, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// EchoCommand is the subcommand of the openswf binary that serves the echo endpoint in a process of its
+// own: `openswf EchoCommand --addr 127.0.0.1:0`.
+const EchoCommand = "bench-echo"
+
+// ServeEcho serves the echo endpoint on addr until ctx ends. It writes one line to logw once it listens,
+// naming the address the way `openswf serve` does, so that the bench finds it the same way.
+func ServeEcho(ctx context.Context, addr string, logw io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return Result{}, fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("listen: %w", err)
 	}
 	hs := &http.Server{Handler: newEchoHandler(), ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(logw, "msg=\"openswf listening\" workload=echo addr=%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve echo: %w", err)
+	case <-ctx.Done():
+		return hs.Close()
+	}
+}
+
+// startEcho starts the echo endpoint where the bench starts openswf: in a child process when the server is
+// one (so that echo, like the server, answers from another process than the client's), else in-process.
+// It returns the endpoint's URL and a function that stops it.
+func (b *bencher) startEcho(ctx context.Context) (string, func(), error) {
+	if b.cfg.ServerExec == "" || b.cfg.Endpoint != "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", nil, fmt.Errorf("listen: %w", err)
+		}
+		hs := &http.Server{Handler: newEchoHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go hs.Serve(ln)
+		return "http://" + ln.Addr().String(), func() { hs.Close() }, nil
+	}
+	c, err := startProcess(ctx, b.cfg.ServerExec, []string{EchoCommand, "--addr", "127.0.0.1:0"}, &logCounter{})
+	if err != nil {
+		return "", nil, err
+	}
+	addr, _, err := c.waitListening(ctx, startTimeout)
+	if err != nil {
+		c.kill()
+		return "", nil, err
+	}
+	return "http://" + addr, func() {
+		if err := c.stop(); err != nil {
+			b.logf("echo: %v", err)
+		}
+	}, nil
+}
+
+// echo drives the echo endpoint with the configured client and workers: the ceiling of the machine for
+// this client, measured in the same run.
+func (b *bencher) echo(ctx context.Context) (Result, error) {
+	url, stop, err := b.startEcho(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer stop()
 	tokens := make([]string, b.cfg.Workers)
 	for i := range tokens {
 		tokens[i] = echoToken(i)
 	}
-	l := drive(ctx, b.heartbeatCalls("http://"+ln.Addr().String(), tokens), b.cfg.Duration, b.cfg.Rate)
+	l := drive(ctx, b.heartbeatCalls(url, tokens), b.cfg.Duration, b.cfg.Rate)
 	b.closeClients()
 	for _, msg := range l.firstErrors {
 		b.logf("echo: error: %s", msg)

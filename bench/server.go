@@ -164,14 +164,19 @@ type listenEvent struct {
 	at   time.Time
 }
 
-// startChild starts `exe serve` on db, listening on addr. Its stderr is scanned for the listening line and
-// for errors; the last lines are kept for error messages.
+// startChild starts `exe serve` on db, listening on addr.
 func startChild(ctx context.Context, exe, db, addr string, hold time.Duration, errs *logCounter) (*child, error) {
+	return startProcess(ctx, exe, []string{"serve", "--addr", addr, "--db", db, "--poll-hold", hold.String()}, errs)
+}
+
+// startProcess starts exe with args. Its stderr is scanned for the listening line and for errors; the last
+// lines are kept for error messages.
+func startProcess(ctx context.Context, exe string, args []string, errs *logCounter) (*child, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, exe, "serve", "--addr", addr, "--db", db, "--poll-hold", hold.String())
+	cmd := exec.CommandContext(ctx, exe, args...)
 	// The child writes to the pipe's write end directly: Wait neither copies nor closes the read end, so the
 	// scanner below reads until the child's last line even after it exited.
 	cmd.Stderr = pw

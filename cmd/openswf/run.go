@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/openswf/openswf/bench"
 	"github.com/openswf/openswf/node"
 )
 
@@ -33,6 +34,15 @@ func Run(ctx context.Context, args []string, logw io.Writer) error {
 		return serve(ctx, args[1:], logw)
 	case "bench":
 		return runBench(ctx, args[1:], os.Stdout, logw)
+	case bench.EchoCommand:
+		// Not in the usage: the bench starts it, to measure its echo workload across processes.
+		fs := flag.NewFlagSet(bench.EchoCommand, flag.ContinueOnError)
+		fs.SetOutput(logw)
+		addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return bench.ServeEcho(ctx, *addr, logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
