@@ -16,6 +16,8 @@ const activityColumns = "run_id, scheduled_id, domain, task_list, started_id, he
 
 // GetActivity returns an open activity task with its heartbeat state.
 func (s *Store) GetActivity(ctx context.Context, runID string, scheduledID int64) (*openswf.ActivityTask, error) {
+	// The heartbeat state first, then the row: a fold between the two leaves the row at least as new.
+	hb, hbOK := s.w.hb.get(runID, scheduledID)
 	a, err := scanActivity(s.reader.QueryRowContext(ctx,
 		"SELECT "+activityColumns+" FROM activities WHERE run_id = ? AND scheduled_id = ?", runID, scheduledID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -24,11 +26,15 @@ func (s *Store) GetActivity(ctx context.Context, runID string, scheduledID int64
 	if err != nil {
 		return nil, fmt.Errorf("get activity %s/%d: %w", runID, scheduledID, err)
 	}
+	if hbOK {
+		hb.apply(a)
+	}
 	return a, nil
 }
 
 // ListActivities returns the open activity tasks of a run in scheduled event id order.
 func (s *Store) ListActivities(ctx context.Context, runID string) ([]*openswf.ActivityTask, error) {
+	hbs := s.w.hb.getRun(runID)
 	rows, err := s.reader.QueryContext(ctx,
 		"SELECT "+activityColumns+" FROM activities WHERE run_id = ? ORDER BY scheduled_id", runID)
 	if err != nil {
@@ -40,6 +46,9 @@ func (s *Store) ListActivities(ctx context.Context, runID string) ([]*openswf.Ac
 		a, err := scanActivity(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list activities of %s: %w", runID, err)
+		}
+		if hb, ok := hbs[a.ScheduledID]; ok {
+			hb.apply(a)
 		}
 		as = append(as, a)
 	}
@@ -75,24 +84,17 @@ func scanActivity(row interface{ Scan(...any) error }) (*openswf.ActivityTask, e
 	return &a, nil
 }
 
-// RecordHeartbeat records a heartbeat on a started activity task through the group-commit writer: it
-// counts it, stores its time and its details (nil keeps the previous ones), and reports whether
-// cancellation was requested. openswf.ErrNotFound if no open task of the run has that scheduled and
-// started event id.
+// RecordHeartbeat records a heartbeat on a started activity task through the group-commit writer and the
+// heartbeat journal (heartbeats.go): it counts it, stores its time and its details (nil keeps the previous
+// ones), and reports whether cancellation was requested. openswf.ErrNotFound if no open task of the run
+// has that scheduled and started event id.
 func (s *Store) RecordHeartbeat(ctx context.Context, runID string, scheduledID, startedID int64, details *string, at time.Time) (bool, error) {
-	if !storable(at, true) {
+	if !storable(at, false) {
 		return false, fmt.Errorf("record heartbeat of %s/%d: time %v cannot be stored", runID, scheduledID, at)
 	}
-	var cancelRequested bool
-	err := s.writeBare(ctx, func(w *writer) error {
-		err := w.heartbeat.QueryRowContext(w.ctx, nanos(at), details, runID, scheduledID, startedID).Scan(&cancelRequested)
-		if errors.Is(err, sql.ErrNoRows) {
-			return openswf.ErrNotFound
-		}
-		return err
-	})
-	if err != nil {
+	hb := &hbOp{runID: runID, scheduledID: scheduledID, startedID: startedID, details: details, at: at.UnixNano()}
+	if err := s.submit(ctx, &op{hb: hb, done: make(chan error, 1)}); err != nil {
 		return false, fmt.Errorf("record heartbeat of %s/%d: %w", runID, scheduledID, err)
 	}
-	return cancelRequested, nil
+	return hb.cancel, nil
 }

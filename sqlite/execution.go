@@ -168,8 +168,12 @@ func (st *applyStep) run(w *writer) error {
 		}
 	}
 	for i, args := range st.acts {
+		id := tr.PutActivities[i].ScheduledID
 		if _, err := w.exec(w.putActivity, args...); err != nil {
-			return fmt.Errorf("put activity %d: %w", tr.PutActivities[i].ScheduledID, err)
+			return fmt.Errorf("put activity %d: %w", id, err)
+		}
+		if w.hb.entry(x.RunID, id) != nil {
+			w.afterCommit(func(h *heartbeats) { h.drop(x.RunID, id) }) // the row is the whole task again
 		}
 	}
 	for _, id := range tr.CancelActivities {
@@ -180,9 +184,26 @@ func (st *applyStep) run(w *writer) error {
 		if n == 0 {
 			return fmt.Errorf("cancel activity %d: %w", id, openswf.ErrConflict)
 		}
+		if w.hb.entry(x.RunID, id) != nil {
+			w.afterCommit(func(h *heartbeats) {
+				if e := h.entry(x.RunID, id); e != nil {
+					e.cancel = true
+				}
+			})
+		}
 	}
 	for _, c := range tr.CloseActivities {
-		n, err := w.exec(w.closeActivity, x.RunID, c.ScheduledID, c.Heartbeats, c.Heartbeats)
+		guard := c.Heartbeats
+		if e := w.hb.entry(x.RunID, c.ScheduledID); e != nil {
+			// The task's heartbeat count is the entry's, not the row's.
+			if guard >= 0 && e.heartbeats != guard {
+				return fmt.Errorf("close activity %d: %w", c.ScheduledID, openswf.ErrConflict)
+			}
+			guard = -1
+			id := c.ScheduledID
+			w.afterCommit(func(h *heartbeats) { h.drop(x.RunID, id) })
+		}
+		n, err := w.exec(w.closeActivity, x.RunID, c.ScheduledID, guard, guard)
 		if err != nil {
 			return fmt.Errorf("close activity %d: %w", c.ScheduledID, err)
 		}

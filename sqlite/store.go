@@ -42,6 +42,9 @@ type Options struct {
 	ReadConns int
 	// Observer receives the writer's measurements (batch sizes, commit times); nil means none.
 	Observer Observer
+	// FoldBytes is the heartbeat journal's length past which the writer folds the heartbeat state into the
+	// activities table and starts the journal over (heartbeats.go); DefaultFoldBytes if zero or less.
+	FoldBytes int64
 }
 
 // Stats counts the writer's work since Open. Ops / Batches is the mean group-commit batch size.
@@ -68,6 +71,8 @@ type Store struct {
 	writerDone chan struct{}
 	// walFull asks the writer to finish a checkpoint between batches (checkpoint.go).
 	walFull atomic.Bool
+	// finalFold is the outcome of the writer's last fold of the heartbeat state, at Close.
+	finalFold error
 	// stopCheckpoints ends the checkpointer; checkpointsDone closes when it has.
 	stopCheckpoints, checkpointsDone chan struct{}
 	closeOnce                        sync.Once
@@ -119,6 +124,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w, err := newWriter(ctx, conn)
 	if err != nil {
 		conn.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
+	if opts.FoldBytes <= 0 {
+		opts.FoldBytes = DefaultFoldBytes
+	}
+	if err := w.openHeartbeats(path, opts.FoldBytes); err != nil {
+		w.close()
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
@@ -203,7 +216,7 @@ func (s *Store) Close() error {
 		<-s.checkpointsDone
 		// Readers first, so that the writer's is the last connection: closing, it checkpoints the WAL into
 		// the database file and removes it.
-		s.closeErr = errors.Join(s.reader.Close(), s.w.close(), s.wdb.Close())
+		s.closeErr = errors.Join(s.reader.Close(), s.w.closeHeartbeats(s.finalFold), s.w.close(), s.wdb.Close())
 		if s.closeErr != nil {
 			s.closeErr = fmt.Errorf("close sqlite store: %w", s.closeErr)
 		}

@@ -180,6 +180,11 @@ func (s *Store) PurgeClosed(ctx context.Context, domain string, closedBefore tim
 				}
 			}
 		}
+		for _, id := range runs {
+			if w.hb.runs[id] != nil {
+				w.afterCommit(func(h *heartbeats) { delete(h.runs, id) })
+			}
+		}
 		purged = len(runs)
 		return nil
 	})

@@ -21,6 +21,10 @@ type op struct {
 	// and SQLite copies no page into a savepoint journal for it. Any other error of a bare op is handled
 	// by runBatch as if the transaction were lost.
 	bare bool
+	// hb is set, and run nil, for a heartbeat (heartbeats.go).
+	hb *hbOp
+	// after is what the op changes in the heartbeat state once its batch has committed.
+	after []func(h *heartbeats)
 }
 
 // writer owns the single write connection and the statements prepared on it. Only the writer goroutine
@@ -38,13 +42,18 @@ type writer struct {
 	purgeTimers, purgeTags, purgeRun   *sql.Stmt
 	insertEvent                        *sql.Stmt
 	putActivity, cancelActivity        *sql.Stmt
-	closeActivity, heartbeat           *sql.Stmt
+	closeActivity                      *sql.Stmt
 	putTimer, deleteTimer              *sql.Stmt
 	insertDomain, updateDomain         *sql.Stmt
 	insertType, updateType, deleteType *sql.Stmt
 	insertSecret, selectSecret         *sql.Stmt
+	selectHeartbeat, foldHeartbeat     *sql.Stmt
 
 	prepared []*sql.Stmt
+
+	hb *heartbeats
+	// opAfter collects the heartbeat state changes of the op being run (afterCommit).
+	opAfter []func(h *heartbeats)
 }
 
 // newWriter prepares the writer's statements on conn. On error the caller still owns conn.
@@ -95,12 +104,11 @@ func newWriter(ctx context.Context, conn *sql.Conn) (*writer, error) {
 		{&w.cancelActivity, "UPDATE activities SET cancel_requested = 1 WHERE run_id = ? AND scheduled_id = ?"},
 		{&w.closeActivity, `DELETE FROM activities
 			WHERE run_id = ? AND scheduled_id = ? AND (heartbeats = ? OR ? < 0)`},
-		// OR FAIL: a bare op's statement needs no statement journal (SQLite keeps one only for statements
-		// that may ABORT halfway), and one row has no halfway.
-		{&w.heartbeat, `UPDATE OR FAIL activities
-			SET heartbeats = heartbeats + 1, last_heartbeat = ?, details = COALESCE(?, details)
-			WHERE run_id = ? AND scheduled_id = ? AND started_id = ? AND started_id <> 0
-			RETURNING cancel_requested`},
+		{&w.selectHeartbeat, `SELECT started_id, heartbeats, last_heartbeat, details, cancel_requested
+			FROM activities WHERE run_id = ? AND scheduled_id = ?`},
+		// A fold or a replay never takes a task's heartbeat count back.
+		{&w.foldHeartbeat, `UPDATE activities SET heartbeats = ?, last_heartbeat = ?, details = COALESCE(?, details)
+			WHERE run_id = ? AND scheduled_id = ? AND started_id = ? AND heartbeats < ?`},
 		{&w.putTimer, "INSERT OR REPLACE INTO timers (run_id, kind, id, domain, due) VALUES (?, ?, ?, ?, ?)"},
 		{&w.deleteTimer, "DELETE FROM timers WHERE run_id = ? AND kind = ? AND id = ?"},
 
@@ -189,6 +197,8 @@ func (s *Store) run(maxBatch int) {
 	for {
 		o, ok := <-s.ops
 		if !ok {
+			// Close: every heartbeat into the rows, so that Close can remove the journal.
+			s.finalFold = s.w.fold()
 			return
 		}
 		batch = append(batch[:0], o)
@@ -208,13 +218,38 @@ func (s *Store) run(maxBatch int) {
 		s.nops.Add(int64(len(batch)))
 		s.commit(batch)
 		clear(batch) // drop the references so that finished ops can be collected
+		if s.w.hb.foldDue() {
+			s.w.fold() // on error the journal keeps its records; the next batch tries again
+		}
 		if s.walFull.Swap(false) {
 			s.w.finishCheckpoint()
 		}
 	}
 }
 
-// commitBatch commits the ops in one transaction and answers every op once the COMMIT has returned.
+// commitBatch commits the batch's SQL ops in one transaction, then runs its heartbeats (heartbeats.go), and
+// answers every op.
+func (w *writer) commitBatch(batch []*op) {
+	sqlOps, hbOps := batch, []*op(nil)
+	if slices.ContainsFunc(batch, func(o *op) bool { return o.hb != nil }) {
+		sqlOps = make([]*op, 0, len(batch))
+		for _, o := range batch {
+			if o.hb != nil {
+				hbOps = append(hbOps, o)
+			} else {
+				sqlOps = append(sqlOps, o)
+			}
+		}
+	}
+	if len(sqlOps) > 0 {
+		w.commitSQL(sqlOps)
+	}
+	if len(hbOps) > 0 {
+		w.runHeartbeats(hbOps)
+	}
+}
+
+// commitSQL commits the ops in one transaction and answers every op once the COMMIT has returned.
 //
 // An op that fails has changed nothing that remains, and the batch goes on: an op in a savepoint rolls back
 // to it; a bare op fails with a sentinel error only when it changed nothing. Any other failure of a bare
@@ -222,12 +257,24 @@ func (s *Store) run(maxBatch int) {
 // SQLITE_IOERR and SQLITE_NOMEM roll it back), so the transaction is rolled back, that op is answered, and
 // the others run again in a new transaction, each in a savepoint. If the transaction cannot begin or
 // commit, every op of the batch gets that error: none of them committed.
-func (w *writer) commitBatch(batch []*op) {
+func (w *writer) commitSQL(batch []*op) {
 	errs, broken, err := w.runBatch(batch, false)
 	if broken >= 0 {
 		batch[broken].done <- errs[broken]
 		batch = slices.Delete(slices.Clone(batch), broken, broken+1)
 		errs, _, err = w.runBatch(batch, true)
+	}
+	if err == nil {
+		w.hb.mu.Lock()
+		for i, o := range batch {
+			if errs[i] == nil {
+				for _, f := range o.after {
+					f(w.hb)
+				}
+			}
+			o.after = nil
+		}
+		w.hb.mu.Unlock()
 	}
 	for i, o := range batch {
 		if err != nil {
@@ -253,8 +300,13 @@ func (w *writer) runBatch(batch []*op, savepoints bool) (errs []error, broken in
 		return nil, -1, err
 	}
 	for i, o := range batch {
+		o.after, w.opAfter = nil, nil
 		if o.bare && !savepoints {
-			if errs[i] = o.run(w); errs[i] != nil && !isSentinel(errs[i]) {
+			errs[i] = o.run(w)
+			if errs[i] == nil {
+				o.after = w.opAfter
+			}
+			if errs[i] != nil && !isSentinel(errs[i]) {
 				w.rollback.ExecContext(w.ctx)
 				return errs, i, nil
 			}
@@ -263,7 +315,9 @@ func (w *writer) runBatch(batch []*op, savepoints bool) (errs []error, broken in
 		if _, err := w.exec(w.savepoint); err != nil {
 			return fail(fmt.Errorf("begin op: %w", err))
 		}
-		if errs[i] = o.run(w); errs[i] != nil {
+		if errs[i] = o.run(w); errs[i] == nil {
+			o.after = w.opAfter
+		} else {
 			if _, err := w.exec(w.rollbackTo); err != nil {
 				// The failure took the transaction, and the savepoint, down with it.
 				return fail(fmt.Errorf("roll back op after %w: %w", errs[i], err))

@@ -1,0 +1,388 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/openswf/openswf"
+)
+
+// Heartbeats take no SQL statement. An UPDATE of the task's row, with its share of the COMMIT's WAL pages
+// and the statement's compilation, cost about 30 µs of the writer's time per heartbeat, more than the
+// rest of the request; so heartbeats go to the heartbeat journal (journal.go) instead:
+//
+//   - The writer keeps, in memory, the heartbeat state of every started task that has heartbeated since it
+//     was started or since Open: the started event id, the count, the last time, the details and whether
+//     cancellation was requested. A task with an entry has its heartbeat state there, and only there; a
+//     task without one has it in its row.
+//   - A heartbeat is an op of the writer like any other. After the batch's SQL ops (if any) have
+//     committed, the writer checks each heartbeat against the entry (reading the row to make one if there
+//     is none), appends the task's new state to the journal, syncs the journal once for the whole batch,
+//     and only then updates the entries and answers. The heartbeats of a batch are concurrent with its
+//     other ops, none of them answered yet, so running them last is a valid order.
+//   - Reads of a task (GetActivity, ListActivities) take its entry before reading its row and let the
+//     entry's state win; a transition that closes a task checks its heartbeat count against the entry.
+//   - Once the journal passes foldBytes, the writer folds every entry changed since the last fold into the
+//     rows in one transaction, then starts the journal over. Open replays whatever a crash left in the
+//     journal into the rows the same way (each record is a task's whole state, so replaying one twice
+//     changes nothing), and Close folds everything and removes the file.
+//
+// The SQL ops that change a task's row change its entry only after their COMMIT: the entry goes when the
+// task is put or closed, and is marked when cancellation is requested.
+
+// DefaultFoldBytes is the journal length past which the writer folds the heartbeat state into the rows,
+// unless Options say otherwise. It bounds the journal's disk space and the replay at Open; a fold costs one
+// UPDATE per task that heartbeated since the last one.
+const DefaultFoldBytes = 4 << 20
+
+type hbKey struct {
+	runID       string
+	scheduledID int64
+}
+
+// hbState is a started task's heartbeat state.
+type hbState struct {
+	startedID  int64
+	heartbeats int64
+	last       int64 // Unix nanoseconds; 0: never
+	details    *string
+	cancel     bool
+}
+
+type hbEntry struct {
+	hbState
+	dirty bool // changed since the last fold; only the writer goroutine reads or writes it
+}
+
+// heartbeats is the in-memory heartbeat state. The writer goroutine changes it under mu; readers take mu
+// shared.
+type heartbeats struct {
+	mu   sync.RWMutex
+	runs map[string]map[int64]*hbEntry
+
+	// Only the writer goroutine uses the fields below.
+	dirty     []hbKey  // entries changed since the last fold (some may have gone since)
+	journal   *journal // nil for an in-memory database
+	foldBytes int64
+	// failed is set when the journal could not be written: from then on heartbeats fail, since the
+	// entries may no longer match what a restart would replay.
+	failed error
+}
+
+func newHeartbeats(j *journal) *heartbeats {
+	return &heartbeats{runs: map[string]map[int64]*hbEntry{}, journal: j}
+}
+
+// get returns the state of a task's entry.
+func (h *heartbeats) get(runID string, scheduledID int64) (hbState, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if e := h.runs[runID][scheduledID]; e != nil {
+		return e.hbState, true
+	}
+	return hbState{}, false
+}
+
+// getRun returns the states of a run's entries.
+func (h *heartbeats) getRun(runID string) map[int64]hbState {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	r := h.runs[runID]
+	if len(r) == 0 {
+		return nil
+	}
+	m := make(map[int64]hbState, len(r))
+	for id, e := range r {
+		m[id] = e.hbState
+	}
+	return m
+}
+
+// apply lets st win over the heartbeat state read from a's row, if it is the state of the same start.
+func (st hbState) apply(a *openswf.ActivityTask) {
+	if st.startedID != a.StartedID {
+		return
+	}
+	a.Heartbeats = st.heartbeats
+	a.LastHeartbeatAt = time.Time{}
+	if st.last != 0 {
+		a.LastHeartbeatAt = fromUnixNano(st.last)
+	}
+	a.Details = nil
+	if st.details != nil {
+		d := *st.details
+		a.Details = &d
+	}
+	a.CancelRequested = a.CancelRequested || st.cancel
+}
+
+// entry returns a task's entry for the writer goroutine, which may read entries without the lock.
+func (h *heartbeats) entry(runID string, scheduledID int64) *hbEntry {
+	return h.runs[runID][scheduledID]
+}
+
+// drop removes a task's entry; the caller holds mu.
+func (h *heartbeats) drop(runID string, scheduledID int64) {
+	r := h.runs[runID]
+	delete(r, scheduledID)
+	if len(r) == 0 {
+		delete(h.runs, runID)
+	}
+}
+
+// hbOp is a heartbeat queued for the writer, and its outcome.
+type hbOp struct {
+	runID                  string
+	scheduledID, startedID int64
+	details                *string
+	at                     int64
+	cancel                 bool // the outcome: cancellation was requested
+}
+
+// runHeartbeats runs the heartbeat ops of a batch after its SQL ops, and answers them.
+func (w *writer) runHeartbeats(ops []*op) {
+	h := w.hb
+	if h.failed != nil {
+		for _, o := range ops {
+			o.done <- h.failed
+		}
+		return
+	}
+	// next holds the new state of each task heartbeated in this batch, so that two heartbeats of one task
+	// in one batch count twice.
+	next := make(map[hbKey]*hbState, len(ops))
+	errs := make([]error, len(ops))
+	for i, o := range ops {
+		hb := o.hb
+		k := hbKey{hb.runID, hb.scheduledID}
+		st := next[k]
+		if st == nil {
+			if e := h.entry(hb.runID, hb.scheduledID); e != nil {
+				c := e.hbState
+				st = &c
+			} else {
+				var err error
+				if st, err = w.readHeartbeatState(hb.runID, hb.scheduledID); err != nil {
+					errs[i] = err
+					continue
+				}
+			}
+		}
+		if st.startedID == 0 || st.startedID != hb.startedID {
+			errs[i] = openswf.ErrNotFound
+			continue
+		}
+		next[k] = st
+		st.heartbeats++
+		st.last = hb.at
+		if hb.details != nil {
+			st.details = hb.details
+		}
+		hb.cancel = st.cancel
+		if h.journal != nil {
+			h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: st.startedID,
+				heartbeats: st.heartbeats, last: st.last, details: hb.details})
+		}
+	}
+	if h.journal != nil {
+		if err := h.journal.flush(); err != nil {
+			// What reached the file is unknown: it may be replayed at the next Open, or not. No heartbeat
+			// can be answered from here on without risking an answer that a restart contradicts.
+			h.failed = fmt.Errorf("heartbeat journal: %w", err)
+			for _, o := range ops {
+				o.done <- h.failed
+			}
+			return
+		}
+	}
+	h.mu.Lock()
+	for k, st := range next {
+		r := h.runs[k.runID]
+		if r == nil {
+			r = map[int64]*hbEntry{}
+			h.runs[k.runID] = r
+		}
+		e := r[k.scheduledID]
+		if e == nil {
+			e = &hbEntry{}
+			r[k.scheduledID] = e
+		}
+		e.hbState = *st
+		if !e.dirty {
+			e.dirty = true
+			h.dirty = append(h.dirty, k)
+		}
+	}
+	h.mu.Unlock()
+	for i, o := range ops {
+		o.done <- errs[i]
+	}
+}
+
+// readHeartbeatState reads a task's heartbeat state from its row; openswf.ErrNotFound if there is none.
+func (w *writer) readHeartbeatState(runID string, scheduledID int64) (*hbState, error) {
+	var (
+		st      hbState
+		last    sql.NullInt64
+		details sql.NullString
+	)
+	err := w.selectHeartbeat.QueryRowContext(w.ctx, runID, scheduledID).Scan(&st.startedID, &st.heartbeats, &last, &details, &st.cancel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, openswf.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.last = last.Int64
+	if details.Valid {
+		st.details = &details.String
+	}
+	return &st, nil
+}
+
+// foldDue reports whether the journal has grown enough to be folded.
+func (h *heartbeats) foldDue() bool {
+	return h.journal != nil && h.journal.size >= h.foldBytes
+}
+
+// fold writes the state of every entry changed since the last fold into its row, in one transaction, and
+// then starts the journal over. On error the entries stay changed and the journal keeps its records.
+func (w *writer) fold() error {
+	h := w.hb
+	if h.failed != nil {
+		return h.failed
+	}
+	if len(h.dirty) > 0 {
+		if _, err := w.exec(w.begin); err != nil {
+			w.rollback.ExecContext(w.ctx)
+			return fmt.Errorf("fold heartbeats: %w", err)
+		}
+		for _, k := range h.dirty {
+			e := h.entry(k.runID, k.scheduledID)
+			if e == nil || !e.dirty {
+				continue
+			}
+			if err := w.writeHeartbeatState(k, e.hbState, e.details); err != nil {
+				w.rollback.ExecContext(w.ctx)
+				return fmt.Errorf("fold heartbeats: %w", err)
+			}
+		}
+		if _, err := w.exec(w.commit); err != nil {
+			w.rollback.ExecContext(w.ctx)
+			return fmt.Errorf("fold heartbeats: %w", err)
+		}
+		for _, k := range h.dirty {
+			if e := h.entry(k.runID, k.scheduledID); e != nil {
+				e.dirty = false
+			}
+		}
+		h.dirty = h.dirty[:0]
+	}
+	if h.journal != nil && h.journal.size > journalHeaderSize {
+		if err := h.journal.reset(); err != nil {
+			// The records stay valid: a replay of folded state changes nothing.
+			return fmt.Errorf("fold heartbeats: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeHeartbeatState writes a task's heartbeat state into its row, unless the row holds a later one (a
+// replay of a record already folded). details nil keeps the row's details.
+func (w *writer) writeHeartbeatState(k hbKey, st hbState, details *string) error {
+	_, err := w.exec(w.foldHeartbeat, st.heartbeats, nullNanos(st.last), details, k.runID, k.scheduledID, st.startedID, st.heartbeats)
+	return err
+}
+
+// nullNanos is the time column value of Unix nanoseconds n, 0 meaning none.
+func nullNanos(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// replayJournal folds the records a journal file held at Open into the rows, in one transaction, before
+// the writer starts. Each record is a task's whole state but for details, so the last of a task's records
+// wins, with the last details given.
+func (w *writer) replayJournal(recs []journalRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	type replayed struct {
+		st      hbState
+		details *string
+	}
+	last := map[hbKey]*replayed{}
+	var order []hbKey
+	for _, r := range recs {
+		k := hbKey{r.runID, r.scheduledID}
+		p := last[k]
+		if p == nil || p.st.startedID != r.startedID {
+			p = &replayed{}
+			last[k] = p
+			order = append(order, k)
+		}
+		p.st = hbState{startedID: r.startedID, heartbeats: r.heartbeats, last: r.last}
+		if r.details != nil {
+			p.details = r.details
+		}
+	}
+	if _, err := w.exec(w.begin); err != nil {
+		w.rollback.ExecContext(w.ctx)
+		return fmt.Errorf("replay heartbeat journal: %w", err)
+	}
+	for _, k := range order {
+		p := last[k]
+		if err := w.writeHeartbeatState(k, p.st, p.details); err != nil {
+			w.rollback.ExecContext(w.ctx)
+			return fmt.Errorf("replay heartbeat journal: %w", err)
+		}
+	}
+	if _, err := w.exec(w.commit); err != nil {
+		w.rollback.ExecContext(w.ctx)
+		return fmt.Errorf("replay heartbeat journal: %w", err)
+	}
+	return nil
+}
+
+// afterCommit queues f to run on the heartbeat state, under its lock, once the current op's batch has
+// committed, unless the op fails.
+func (w *writer) afterCommit(f func(h *heartbeats)) {
+	w.opAfter = append(w.opAfter, f)
+}
+
+// openHeartbeats opens the heartbeat journal of the database at path (none for ":memory:"), folds what it
+// holds into the rows and starts it over.
+func (w *writer) openHeartbeats(path string, foldBytes int64) error {
+	if path == ":memory:" {
+		w.hb = newHeartbeats(nil)
+		return nil
+	}
+	j, recs, err := openJournal(path + "-hb")
+	if err != nil {
+		return err
+	}
+	if err := w.replayJournal(recs); err != nil {
+		j.close(false)
+		return err
+	}
+	if err := j.reset(); err != nil {
+		j.close(false)
+		return err
+	}
+	w.hb = newHeartbeats(j)
+	w.hb.foldBytes = foldBytes
+	return nil
+}
+
+// closeHeartbeats closes the journal, removing it if the last fold put every heartbeat into the rows.
+func (w *writer) closeHeartbeats(lastFold error) error {
+	if w.hb == nil || w.hb.journal == nil {
+		return nil
+	}
+	return w.hb.journal.close(lastFold == nil)
+}

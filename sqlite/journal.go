@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"syscall"
+)
+
+// The heartbeat journal is an append-only file beside the database (its path plus "-hb") that makes
+// heartbeats durable without an SQL statement each. See heartbeats.go for how it is used.
+//
+// Layout: a 16-byte header, the magic journalMagic then a random 8-byte salt written each time the
+// journal starts over, then records. A record is its payload's length (uint32, little endian), the CRC-32C
+// of the salt followed by the payload (uint32), and the payload: the run id (uvarint length, bytes), the
+// scheduled and started event ids, the heartbeat count and the time of the last heartbeat in Unix
+// nanoseconds (varints), a flag byte (1: details follow) and the details (uvarint length, bytes).
+//
+// A reader takes records up to the first one that is short or whose checksum fails: a record the process
+// was writing when it died, or one from before the journal last started over (its salt differs). The
+// salt is what lets the journal start over without a sync of the truncation first.
+
+const (
+	journalMagic      = "OSWFHB01"
+	journalHeaderSize = 16
+	// journalMaxRecord bounds a record's payload: a run id and details are far smaller (details ≤ 32 KiB
+	// by the model); a larger length is a torn or foreign file.
+	journalMaxRecord = 1 << 20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// journalRecord is one heartbeat's outcome: the task's whole heartbeat state after it, except details,
+// which are present only when that heartbeat gave some.
+type journalRecord struct {
+	runID       string
+	scheduledID int64
+	startedID   int64
+	heartbeats  int64
+	last        int64
+	details     *string
+}
+
+// journal is the open journal file. Only the writer goroutine uses it after Open.
+type journal struct {
+	f    *os.File
+	path string
+	salt [8]byte
+	size int64 // bytes written, header included
+	buf  []byte
+}
+
+// openJournal opens (creating if needed) the journal at path and locks it against other processes, which
+// would otherwise write to the same database behind this one's back. It returns the records the file holds.
+func openJournal(path string) (*journal, []journalRecord, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, nil, fmt.Errorf("%s is locked: another openswf process uses this database", path)
+		}
+		return nil, nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return &journal{f: f, path: path}, readJournal(data), nil
+}
+
+// readJournal decodes the records of a journal file's contents, up to the first that is incomplete or
+// damaged.
+func readJournal(data []byte) []journalRecord {
+	if len(data) < journalHeaderSize || string(data[:8]) != journalMagic {
+		return nil
+	}
+	salt := data[8:16]
+	var recs []journalRecord
+	for p := data[journalHeaderSize:]; len(p) >= 8; {
+		n := binary.LittleEndian.Uint32(p)
+		if n > journalMaxRecord || int(n) > len(p)-8 {
+			break
+		}
+		payload := p[8 : 8+n]
+		crc := crc32.Update(crc32.Checksum(salt, castagnoli), castagnoli, payload)
+		if crc != binary.LittleEndian.Uint32(p[4:]) {
+			break
+		}
+		r, ok := decodeRecord(payload)
+		if !ok {
+			break
+		}
+		recs = append(recs, r)
+		p = p[8+n:]
+	}
+	return recs
+}
+
+// reset starts the journal over, empty, under a new salt, and syncs it.
+func (j *journal) reset() error {
+	if _, err := rand.Read(j.salt[:]); err != nil {
+		return err
+	}
+	if err := j.f.Truncate(0); err != nil {
+		return fmt.Errorf("truncate %s: %w", j.path, err)
+	}
+	hdr := append([]byte(journalMagic), j.salt[:]...)
+	if _, err := j.f.WriteAt(hdr, 0); err != nil {
+		return fmt.Errorf("write %s: %w", j.path, err)
+	}
+	j.size = journalHeaderSize
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// add encodes r into the pending buffer; flush writes it.
+func (j *journal) add(r journalRecord) {
+	start := len(j.buf)
+	j.buf = append(j.buf, 0, 0, 0, 0, 0, 0, 0, 0)
+	j.buf = binary.AppendUvarint(j.buf, uint64(len(r.runID)))
+	j.buf = append(j.buf, r.runID...)
+	j.buf = binary.AppendVarint(j.buf, r.scheduledID)
+	j.buf = binary.AppendVarint(j.buf, r.startedID)
+	j.buf = binary.AppendVarint(j.buf, r.heartbeats)
+	j.buf = binary.AppendVarint(j.buf, r.last)
+	if r.details == nil {
+		j.buf = append(j.buf, 0)
+	} else {
+		j.buf = append(j.buf, 1)
+		j.buf = binary.AppendUvarint(j.buf, uint64(len(*r.details)))
+		j.buf = append(j.buf, *r.details...)
+	}
+	payload := j.buf[start+8:]
+	binary.LittleEndian.PutUint32(j.buf[start:], uint32(len(payload)))
+	crc := crc32.Update(crc32.Checksum(j.salt[:], castagnoli), castagnoli, payload)
+	binary.LittleEndian.PutUint32(j.buf[start+4:], crc)
+}
+
+// flush appends the pending records and syncs the file: once it returns nil, they survive a crash.
+func (j *journal) flush() error {
+	if len(j.buf) == 0 {
+		return nil
+	}
+	n, err := j.f.WriteAt(j.buf, j.size)
+	j.size += int64(n)
+	j.buf = j.buf[:0]
+	if err != nil {
+		return fmt.Errorf("write %s: %w", j.path, err)
+	}
+	if err := syscall.Fdatasync(int(j.f.Fd())); err != nil {
+		return fmt.Errorf("sync %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// discard drops the pending records.
+func (j *journal) discard() { j.buf = j.buf[:0] }
+
+// close closes the file, removing it when remove is set (every record folded into the database).
+func (j *journal) close(remove bool) error {
+	var err error
+	if remove {
+		err = os.Remove(j.path)
+	}
+	return errors.Join(err, j.f.Close())
+}
+
+// decodeRecord decodes a record's payload.
+func decodeRecord(p []byte) (journalRecord, bool) {
+	var r journalRecord
+	n, k := binary.Uvarint(p)
+	if k <= 0 || n > uint64(len(p)-k) {
+		return r, false
+	}
+	r.runID, p = string(p[k:k+int(n)]), p[k+int(n):]
+	for _, dst := range []*int64{&r.scheduledID, &r.startedID, &r.heartbeats, &r.last} {
+		v, k := binary.Varint(p)
+		if k <= 0 {
+			return r, false
+		}
+		*dst, p = v, p[k:]
+	}
+	if len(p) < 1 {
+		return r, false
+	}
+	flag := p[0]
+	p = p[1:]
+	switch flag {
+	case 0:
+	case 1:
+		n, k := binary.Uvarint(p)
+		if k <= 0 || n > uint64(len(p)-k) {
+			return r, false
+		}
+		d := string(p[k : k+int(n)])
+		r.details, p = &d, p[k+int(n):]
+	default:
+		return r, false
+	}
+	return r, len(p) == 0
+}
