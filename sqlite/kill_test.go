@@ -71,6 +71,10 @@ func TestStore_Kill9(t *testing.T) {
 				t.Fatalf("GetActivity(%d): %v", id, err)
 			}
 			got = a.Heartbeats
+			// Each heartbeat's details name its count: the details are those of the last heartbeat kept.
+			if want := fmt.Sprintf("d%d", got); a.Details == nil || *a.Details != want {
+				t.Errorf("%s: details %v after %d heartbeats, want %s", k, a.Details, got, want)
+			}
 		case "apply":
 			x, err := s.GetRun(t.Context(), "run2")
 			if err != nil {
@@ -115,7 +119,8 @@ func TestStore_Kill9Child(t *testing.T) {
 		wg.Go(func() {
 			id := int64(10 + 2*i)
 			for count := int64(1); count < 1e6; count++ {
-				if _, err := s.RecordHeartbeat(ctx, "run1", id, id+1, nil, t0); err != nil {
+				d := fmt.Sprintf("d%d", count)
+				if _, err := s.RecordHeartbeat(ctx, "run1", id, id+1, &d, t0); err != nil {
 					t.Errorf("RecordHeartbeat: %v", err)
 					return
 				}
