@@ -177,6 +177,9 @@ type Result struct {
 	Listening time.Duration
 	// ServerErrors counts the ERROR lines the server the bench started logged during the run.
 	ServerErrors int64
+	// ServerCPU is the CPU time (user and system) the server's process spent per op during the load (echo
+	// and heartbeat), when the server is a child process of the bench; 0 otherwise.
+	ServerCPU time.Duration
 
 	// Runs are the individual runs of a median result.
 	Runs []Result
@@ -298,6 +301,7 @@ func combine(runs []Result) Result {
 	r.P99 = pickD(func(x Result) time.Duration { return x.P99 })
 	r.Max = pickD(func(x Result) time.Duration { return x.Max })
 	r.Listening = pickD(func(x Result) time.Duration { return x.Listening })
+	r.ServerCPU = pickD(func(x Result) time.Duration { return x.ServerCPU })
 	r.Errors, r.ServerErrors = 0, 0
 	for _, x := range runs {
 		r.Errors += x.Errors

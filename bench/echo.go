@@ -71,26 +71,26 @@ func ServeEcho(ctx context.Context, addr string, logw io.Writer) error {
 // startEcho starts the echo endpoint where the bench starts openswf: in a child process when the server is
 // one (so that echo, like the server, answers from another process than the client's), else in-process.
 // It returns the endpoint's URL and a function that stops it.
-func (b *bencher) startEcho(ctx context.Context) (string, func(), error) {
+func (b *bencher) startEcho(ctx context.Context) (url string, pid int, stop func(), err error) {
 	if b.cfg.ServerExec == "" || b.cfg.Endpoint != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return "", nil, fmt.Errorf("listen: %w", err)
+			return "", 0, nil, fmt.Errorf("listen: %w", err)
 		}
 		hs := &http.Server{Handler: newEchoHandler(), ReadHeaderTimeout: 10 * time.Second}
 		go hs.Serve(ln)
-		return "http://" + ln.Addr().String(), func() { hs.Close() }, nil
+		return "http://" + ln.Addr().String(), 0, func() { hs.Close() }, nil
 	}
 	c, err := startProcess(ctx, b.cfg.ServerExec, []string{EchoCommand, "--addr", "127.0.0.1:0"}, &logCounter{})
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	addr, _, err := c.waitListening(ctx, startTimeout)
 	if err != nil {
 		c.kill()
-		return "", nil, err
+		return "", 0, nil, err
 	}
-	return "http://" + addr, func() {
+	return "http://" + addr, c.cmd.Process.Pid, func() {
 		if err := c.stop(); err != nil {
 			b.logf("echo: %v", err)
 		}
@@ -100,7 +100,7 @@ func (b *bencher) startEcho(ctx context.Context) (string, func(), error) {
 // echo drives the echo endpoint with the configured client and workers: the ceiling of the machine for
 // this client, measured in the same run.
 func (b *bencher) echo(ctx context.Context) (Result, error) {
-	url, stop, err := b.startEcho(ctx)
+	url, pid, stop, err := b.startEcho(ctx)
 	if err != nil {
 		return Result{}, err
 	}
@@ -109,10 +109,14 @@ func (b *bencher) echo(ctx context.Context) (Result, error) {
 	for i := range tokens {
 		tokens[i] = echoToken(i)
 	}
+	cpu := startCPUMeter(pid)
 	l := drive(ctx, b.heartbeatCalls(url, tokens), b.cfg.Duration, b.cfg.Rate)
+	serverCPU := cpu.perOp(l.ops)
 	b.closeClients()
 	for _, msg := range l.firstErrors {
 		b.logf("echo: error: %s", msg)
 	}
-	return l.result(WorkloadEcho, b.cfg.Client, b.cfg.Workers), ctx.Err()
+	r := l.result(WorkloadEcho, b.cfg.Client, b.cfg.Workers)
+	r.ServerCPU = serverCPU
+	return r, ctx.Err()
 }

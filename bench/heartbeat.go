@@ -23,12 +23,16 @@ func (b *bencher) heartbeat(ctx context.Context, srv *server) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("start tasks: %w", err)
 	}
+	cpu := startCPUMeter(srv.pid())
 	l := drive(ctx, b.heartbeatCalls(srv.url, held.tokens), b.cfg.Duration, b.cfg.Rate)
+	serverCPU := cpu.perOp(l.ops)
 	for _, msg := range l.firstErrors {
 		b.logf("heartbeat: error: %s", msg)
 	}
 	if b.cfg.Endpoint != "" {
 		e.terminate(ctx, held.runs)
 	}
-	return l.result(WorkloadHeartbeat, b.cfg.Client, b.cfg.Workers), ctx.Err()
+	r := l.result(WorkloadHeartbeat, b.cfg.Client, b.cfg.Workers)
+	r.ServerCPU = serverCPU
+	return r, ctx.Err()
 }

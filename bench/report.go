@@ -13,6 +13,9 @@ import (
 // peak RSS, the recovery's listening time and task count, the server's logged errors.
 func (r Result) Extra() string {
 	var parts []string
+	if r.ServerCPU > 0 {
+		parts = append(parts, fmt.Sprintf("server CPU %.1f µs/op", float64(r.ServerCPU)/float64(time.Microsecond)))
+	}
 	switch r.Workload {
 	case WorkloadHeartbeat:
 		if r.EchoRatio > 0 {
@@ -83,6 +86,7 @@ type jsonResult struct {
 	PeakRSS      int64        `json:"peakRssBytes,omitempty"`
 	ListeningMs  float64      `json:"listeningMs,omitempty"`
 	ServerErrors int64        `json:"serverErrors,omitempty"`
+	ServerCPUUs  float64      `json:"serverCpuMicrosPerOp,omitempty"`
 	Runs         []jsonResult `json:"runs,omitempty"`
 }
 
@@ -92,6 +96,7 @@ func toJSON(r Result) jsonResult {
 		OpsPerSec: r.OpsPerSec, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max), Errors: r.Errors,
 		Extra: r.Extra(), EchoRatio: r.EchoRatio, Tasks: r.Tasks, DueRate: r.DueRate, PeakRSS: r.PeakRSS,
 		ListeningMs: ms(r.Listening), ServerErrors: r.ServerErrors,
+		ServerCPUUs: float64(r.ServerCPU) / float64(time.Microsecond),
 	}
 	for _, x := range r.Runs {
 		j.Runs = append(j.Runs, toJSON(x))
