@@ -187,7 +187,7 @@ func (st *applyStep) run(w *writer) error {
 		if w.hb.entry(x.RunID, id) != nil {
 			w.afterCommit(func(h *heartbeats) {
 				if e := h.entry(x.RunID, id); e != nil {
-					e.cancel = true
+					e.cur.cancel, e.pub.cancel = true, true
 				}
 			})
 		}
@@ -196,7 +196,7 @@ func (st *applyStep) run(w *writer) error {
 		guard := c.Heartbeats
 		if e := w.hb.entry(x.RunID, c.ScheduledID); e != nil {
 			// The task's heartbeat count is the entry's, not the row's.
-			if guard >= 0 && e.heartbeats != guard {
+			if guard >= 0 && e.cur.heartbeats != guard {
 				return fmt.Errorf("close activity %d: %w", c.ScheduledID, openswf.ErrConflict)
 			}
 			guard = -1

@@ -20,11 +20,17 @@ import (
 //     task without one has it in its row.
 //   - A heartbeat is an op of the writer like any other. After the batch's SQL ops (if any) have
 //     committed, the writer checks each heartbeat against the entry (reading the row to make one if there
-//     is none), appends the task's new state to the journal, syncs the journal once for the whole batch,
-//     and only then updates the entries and answers. The heartbeats of a batch are concurrent with its
-//     other ops, none of them answered yet, so running them last is a valid order.
-//   - Reads of a task (GetActivity, ListActivities) take its entry before reading its row and let the
-//     entry's state win; a transition that closes a task checks its heartbeat count against the entry.
+//     is none), advances the entry's current state, and writes the task's new state to the journal. The
+//     heartbeats of a batch are concurrent with its other ops, none of them answered yet, so running them
+//     last is a valid order.
+//   - The writer then hands the batch's heartbeats to the syncer goroutine and goes on with the next batch.
+//     The syncer syncs the journal once for all the batches handed to it since its last sync, publishes
+//     their states to readers, and only then answers them. So a sync never holds up the writer, and every
+//     answer still follows the sync that made its heartbeat durable.
+//   - Reads of a task (GetActivity, ListActivities) take its entry's published state before reading its
+//     row and let it win. A transition that closes a task checks its heartbeat count against the entry's
+//     current state: a close that read the published state while a heartbeat was being synced conflicts,
+//     and the engine reads again.
 //   - Once the journal passes foldBytes, the writer folds every entry changed since the last fold into the
 //     rows in one transaction, then starts the journal over. Open replays whatever a crash left in the
 //     journal into the rows the same way (each record is a task's whole state, so replaying one twice
@@ -53,8 +59,9 @@ type hbState struct {
 }
 
 type hbEntry struct {
-	hbState
-	dirty bool // changed since the last fold; only the writer goroutine reads or writes it
+	pub   hbState // what readers see: synced; under heartbeats.mu
+	cur   hbState // the writer's latest, which may still be syncing; only the writer goroutine uses it
+	dirty bool    // changed since the last fold; only the writer goroutine uses it
 }
 
 // heartbeats is the in-memory heartbeat state. The writer goroutine changes it under mu; readers take mu
@@ -65,15 +72,104 @@ type heartbeats struct {
 
 	// Only the writer goroutine uses the fields below.
 	dirty     []hbKey  // entries changed since the last fold (some may have gone since)
-	journal   *journal // nil for an in-memory database
+	journal   *journal // nil for an in-memory database; the syncer only syncs it
 	foldBytes int64
-	// failed is set when the journal could not be written: from then on heartbeats fail, since the
-	// entries may no longer match what a restart would replay.
-	failed error
+
+	syncs     chan *hbSync // to the syncer
+	syncerEnd chan struct{}
+	stopOnce  sync.Once
+
+	// failed is set when the journal could not be written or synced: from then on heartbeats fail, since
+	// the entries may no longer match what a restart would replay.
+	failedMu sync.Mutex
+	failed   error
+}
+
+// hbSync is a batch's heartbeats handed to the syncer: their ops with their outcomes, and the states to
+// publish once the journal is synced.
+type hbSync struct {
+	ops     []*op
+	errs    []error
+	publish []hbPublish
+}
+
+type hbPublish struct {
+	e  *hbEntry
+	st hbState
 }
 
 func newHeartbeats(j *journal) *heartbeats {
-	return &heartbeats{runs: map[string]map[int64]*hbEntry{}, journal: j}
+	h := &heartbeats{runs: map[string]map[int64]*hbEntry{}, journal: j,
+		syncs: make(chan *hbSync, 64), syncerEnd: make(chan struct{})}
+	go h.syncer()
+	return h
+}
+
+// stopSyncer waits for the syncer to answer what it was handed, and stops it.
+func (h *heartbeats) stopSyncer() {
+	h.stopOnce.Do(func() { close(h.syncs) })
+	<-h.syncerEnd
+}
+
+func (h *heartbeats) fail(err error) error {
+	h.failedMu.Lock()
+	defer h.failedMu.Unlock()
+	if h.failed == nil {
+		h.failed = fmt.Errorf("heartbeat journal: %w", err)
+	}
+	return h.failed
+}
+
+func (h *heartbeats) err() error {
+	h.failedMu.Lock()
+	defer h.failedMu.Unlock()
+	return h.failed
+}
+
+// syncer syncs the journal for the batches handed to it, publishes their states and answers them.
+func (h *heartbeats) syncer() {
+	defer close(h.syncerEnd)
+	var group []*hbSync
+	for first := range h.syncs {
+		group = append(group[:0], first)
+	drain:
+		for {
+			select {
+			case more, ok := <-h.syncs:
+				if !ok {
+					break drain
+				}
+				group = append(group, more)
+			default:
+				break drain
+			}
+		}
+		var err error
+		if h.journal != nil {
+			if err = h.journal.sync(); err != nil {
+				err = h.fail(err)
+			}
+		}
+		if err == nil {
+			h.mu.Lock()
+			for _, g := range group {
+				for _, p := range g.publish {
+					p.e.pub = p.st
+				}
+			}
+			h.mu.Unlock()
+		}
+		for _, g := range group {
+			for i, o := range g.ops {
+				if err != nil {
+					o.done <- err
+				} else {
+					o.done <- g.errs[i]
+				}
+			}
+		}
+		clear(group)
+	}
 }
 
 // get returns the state of a task's entry.
@@ -81,7 +177,7 @@ func (h *heartbeats) get(runID string, scheduledID int64) (hbState, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	if e := h.runs[runID][scheduledID]; e != nil {
-		return e.hbState, true
+		return e.pub, true
 	}
 	return hbState{}, false
 }
@@ -96,7 +192,7 @@ func (h *heartbeats) getRun(runID string) map[int64]hbState {
 	}
 	m := make(map[int64]hbState, len(r))
 	for id, e := range r {
-		m[id] = e.hbState
+		m[id] = e.pub
 	}
 	return m
 }
@@ -142,84 +238,74 @@ type hbOp struct {
 	cancel                 bool // the outcome: cancellation was requested
 }
 
-// runHeartbeats runs the heartbeat ops of a batch after its SQL ops, and answers them.
+// runHeartbeats runs the heartbeat ops of a batch after its SQL ops, writes their records to the journal,
+// and hands them to the syncer, which answers them.
 func (w *writer) runHeartbeats(ops []*op) {
 	h := w.hb
-	if h.failed != nil {
+	if err := h.err(); err != nil {
 		for _, o := range ops {
-			o.done <- h.failed
+			o.done <- err
 		}
 		return
 	}
-	// next holds the new state of each task heartbeated in this batch, so that two heartbeats of one task
-	// in one batch count twice.
-	next := make(map[hbKey]*hbState, len(ops))
-	errs := make([]error, len(ops))
+	g := &hbSync{ops: ops, errs: make([]error, len(ops)), publish: make([]hbPublish, 0, len(ops))}
 	for i, o := range ops {
 		hb := o.hb
-		k := hbKey{hb.runID, hb.scheduledID}
-		st := next[k]
-		if st == nil {
-			if e := h.entry(hb.runID, hb.scheduledID); e != nil {
-				c := e.hbState
-				st = &c
-			} else {
-				var err error
-				if st, err = w.readHeartbeatState(hb.runID, hb.scheduledID); err != nil {
-					errs[i] = err
-					continue
-				}
+		e := h.entry(hb.runID, hb.scheduledID)
+		if e == nil {
+			st, err := w.readHeartbeatState(hb.runID, hb.scheduledID)
+			if err != nil {
+				g.errs[i] = err
+				continue
 			}
+			if st.startedID == 0 || st.startedID != hb.startedID {
+				g.errs[i] = openswf.ErrNotFound
+				continue
+			}
+			// Readers see the row's state until the syncer publishes the entry's.
+			e = &hbEntry{pub: *st, cur: *st}
+			h.mu.Lock()
+			r := h.runs[hb.runID]
+			if r == nil {
+				r = map[int64]*hbEntry{}
+				h.runs[hb.runID] = r
+			}
+			r[hb.scheduledID] = e
+			h.mu.Unlock()
 		}
+		st := &e.cur
 		if st.startedID == 0 || st.startedID != hb.startedID {
-			errs[i] = openswf.ErrNotFound
+			g.errs[i] = openswf.ErrNotFound
 			continue
 		}
-		next[k] = st
 		st.heartbeats++
 		st.last = hb.at
 		if hb.details != nil {
 			st.details = hb.details
 		}
 		hb.cancel = st.cancel
+		if !e.dirty {
+			e.dirty = true
+			h.dirty = append(h.dirty, hbKey{hb.runID, hb.scheduledID})
+		}
+		g.publish = append(g.publish, hbPublish{e, *st})
 		if h.journal != nil {
 			h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: st.startedID,
 				heartbeats: st.heartbeats, last: st.last, details: hb.details})
 		}
 	}
 	if h.journal != nil {
-		if err := h.journal.flush(); err != nil {
+		if err := h.journal.write(); err != nil {
 			// What reached the file is unknown: it may be replayed at the next Open, or not. No heartbeat
 			// can be answered from here on without risking an answer that a restart contradicts.
-			h.failed = fmt.Errorf("heartbeat journal: %w", err)
+			err = h.fail(err)
 			for _, o := range ops {
-				o.done <- h.failed
+				o.done <- err
 			}
 			return
 		}
 	}
-	h.mu.Lock()
-	for k, st := range next {
-		r := h.runs[k.runID]
-		if r == nil {
-			r = map[int64]*hbEntry{}
-			h.runs[k.runID] = r
-		}
-		e := r[k.scheduledID]
-		if e == nil {
-			e = &hbEntry{}
-			r[k.scheduledID] = e
-		}
-		e.hbState = *st
-		if !e.dirty {
-			e.dirty = true
-			h.dirty = append(h.dirty, k)
-		}
-	}
-	h.mu.Unlock()
-	for i, o := range ops {
-		o.done <- errs[i]
-	}
+	h.syncs <- g
 }
 
 // readHeartbeatState reads a task's heartbeat state from its row; openswf.ErrNotFound if there is none.
@@ -252,8 +338,8 @@ func (h *heartbeats) foldDue() bool {
 // then starts the journal over. On error the entries stay changed and the journal keeps its records.
 func (w *writer) fold() error {
 	h := w.hb
-	if h.failed != nil {
-		return h.failed
+	if err := h.err(); err != nil {
+		return err
 	}
 	if len(h.dirty) > 0 {
 		if _, err := w.exec(w.begin); err != nil {
@@ -265,7 +351,7 @@ func (w *writer) fold() error {
 			if e == nil || !e.dirty {
 				continue
 			}
-			if err := w.writeHeartbeatState(k, e.hbState, e.details); err != nil {
+			if err := w.writeHeartbeatState(k, e.cur, e.cur.details); err != nil {
 				w.rollback.ExecContext(w.ctx)
 				return fmt.Errorf("fold heartbeats: %w", err)
 			}
@@ -381,7 +467,11 @@ func (w *writer) openHeartbeats(path string, foldBytes int64) error {
 
 // closeHeartbeats closes the journal, removing it if the last fold put every heartbeat into the rows.
 func (w *writer) closeHeartbeats(lastFold error) error {
-	if w.hb == nil || w.hb.journal == nil {
+	if w.hb == nil {
+		return nil
+	}
+	w.hb.stopSyncer()
+	if w.hb.journal == nil {
 		return nil
 	}
 	return w.hb.journal.close(lastFold == nil)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,12 +32,12 @@ func TestJournal_ReadsUpToDamage(t *testing.T) {
 	for _, r := range want[:2] {
 		j.add(r)
 	}
-	if err := j.flush(); err != nil {
+	if err := errors.Join(j.write(), j.sync()); err != nil {
 		t.Fatal(err)
 	}
 	sizeAfterTwo := j.size
 	j.add(want[2])
-	if err := j.flush(); err != nil {
+	if err := errors.Join(j.write(), j.sync()); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)

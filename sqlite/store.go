@@ -30,6 +30,9 @@ const (
 // single writer never waits for itself, and WAL readers never wait for the writer.
 const busyTimeout = 10 * time.Second
 
+// errNotOpened stands for the heartbeats' last fold when Open fails: the journal is kept.
+var errNotOpened = errors.New("store not opened")
+
 // ErrClosed is what writes report once Close has begun.
 var ErrClosed = errors.New("sqlite store closed")
 
@@ -138,6 +141,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 	reader, err := sql.Open("sqlite", base+"&"+common+"&_pragma=query_only(1)")
 	if err != nil {
+		w.closeHeartbeats(errNotOpened)
 		w.close()
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
@@ -146,6 +150,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	reader.SetMaxIdleConns(opts.ReadConns)
 	if err := reader.PingContext(ctx); err != nil {
 		reader.Close()
+		w.closeHeartbeats(errNotOpened)
 		w.close()
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
@@ -154,6 +159,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	ckdb, err := sql.Open("sqlite", base+"&"+common)
 	if err != nil {
 		reader.Close()
+		w.closeHeartbeats(errNotOpened)
 		w.close()
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)

@@ -198,6 +198,7 @@ func (s *Store) run(maxBatch int) {
 		o, ok := <-s.ops
 		if !ok {
 			// Close: every heartbeat into the rows, so that Close can remove the journal.
+			s.w.hb.stopSyncer()
 			s.finalFold = s.w.fold()
 			return
 		}
