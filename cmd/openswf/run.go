@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/openswf/openswf/bench"
@@ -64,8 +65,20 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file, :memory:, or postgres:// URL (env OPENSWF_DB)")
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Logger: log})
