@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"strings"
+	"sync"
 )
 
 // A task token names a run, the task's scheduled event id and the started event id of the attempt it was
@@ -31,9 +33,29 @@ const (
 
 var errBadToken = errors.New("invalid token")
 
-type tokenCodec struct{ key []byte }
+type tokenCodec struct {
+	key  []byte
+	macs sync.Pool // of keyed HMAC states: Reset takes one back to its key without hashing the key again
 
-func newTokenCodec(key []byte) *tokenCodec { return &tokenCodec{key: key} }
+	// verified maps task tokens already opened to what they name: a worker sends the same token with every
+	// heartbeat, and the same text always opens the same way. Cleared whole when full.
+	mu       sync.RWMutex
+	verified map[verifiedKey]taskRef
+}
+
+type verifiedKey struct {
+	purpose byte
+	token   string
+}
+
+// maxVerified bounds the verified task tokens kept (about 250 bytes each).
+const maxVerified = 1 << 16
+
+func newTokenCodec(key []byte) *tokenCodec {
+	c := &tokenCodec{key: key, verified: map[verifiedKey]taskRef{}}
+	c.macs.New = func() any { return hmac.New(sha256.New, c.key) }
+	return c
+}
 
 // taskRef is what a task token names.
 type taskRef struct {
@@ -43,9 +65,12 @@ type taskRef struct {
 }
 
 func (c *tokenCodec) mac(b []byte) []byte {
-	m := hmac.New(sha256.New, c.key)
+	m := c.macs.Get().(hash.Hash)
+	m.Reset()
 	m.Write(b)
-	return m.Sum(nil)[:macSize]
+	sum := m.Sum(make([]byte, 0, sha256.Size))[:macSize]
+	c.macs.Put(m)
+	return sum
 }
 
 // seal returns the base64url text of purpose+payload with its MAC.
@@ -83,6 +108,27 @@ func (c *tokenCodec) taskToken(purpose byte, r taskRef) string {
 }
 
 func (c *tokenCodec) parseTaskToken(purpose byte, s string) (taskRef, error) {
+	k := verifiedKey{purpose, s}
+	c.mu.RLock()
+	r, ok := c.verified[k]
+	c.mu.RUnlock()
+	if ok {
+		return r, nil
+	}
+	r, err := c.openTaskToken(purpose, s)
+	if err != nil {
+		return r, err
+	}
+	c.mu.Lock()
+	if len(c.verified) >= maxVerified {
+		clear(c.verified)
+	}
+	c.verified[k] = r
+	c.mu.Unlock()
+	return r, nil
+}
+
+func (c *tokenCodec) openTaskToken(purpose byte, s string) (taskRef, error) {
 	p, err := c.open(purpose, s)
 	if err != nil {
 		return taskRef{}, err

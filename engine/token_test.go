@@ -55,3 +55,36 @@ func FuzzParseTaskToken(f *testing.F) {
 		}
 	})
 }
+
+// Verified tokens are remembered, under their purpose: a token opened once still opens as nothing else, and
+// the memory of them stays bounded.
+func TestToken_VerifiedCache(t *testing.T) {
+	c := newTokenCodec(bytes.Repeat([]byte{7}, 32))
+	ref := taskRef{RunID: "run-1", ScheduledID: 5, StartedID: 9}
+	tok := c.taskToken(purposeActivity, ref)
+	for range 2 {
+		if got, err := c.parseTaskToken(purposeActivity, tok); err != nil || got != ref {
+			t.Fatalf("parse = %+v, %v; want %+v", got, err, ref)
+		}
+	}
+	if _, err := c.parseTaskToken(purposeDecision, tok); err == nil {
+		t.Error("an activity token, once verified, opened as a decision token")
+	}
+	altered := []byte(tok)
+	altered[len(altered)/2] ^= 1
+	if _, err := c.parseTaskToken(purposeActivity, string(altered)); err == nil {
+		t.Error("an altered token of a verified one was accepted")
+	}
+	for i := range maxVerified + 10 {
+		r := taskRef{RunID: "run-2", ScheduledID: int64(i + 1), StartedID: 1}
+		if got, err := c.parseTaskToken(purposeActivity, c.taskToken(purposeActivity, r)); err != nil || got != r {
+			t.Fatalf("token %d: %+v, %v", i, got, err)
+		}
+	}
+	if n := len(c.verified); n > maxVerified {
+		t.Errorf("%d verified tokens kept, want at most %d", n, maxVerified)
+	}
+	if got, err := c.parseTaskToken(purposeActivity, tok); err != nil || got != ref {
+		t.Errorf("after the cache was cleared: %+v, %v", got, err)
+	}
+}
