@@ -148,15 +148,24 @@ func writeFault(w http.ResponseWriter, f *Fault) {
 // writeJSON writes an AWS JSON 1.0 response body with the given status.
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = contentTypeValue
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body) // A write error means the client went away; there is no one left to tell.
 }
 
+// RawJSON is a handler's output already encoded as JSON: the server sends it as it is.
+type RawJSON []byte
+
+// contentTypeValue is the Content-Type header's value, shared by every response (net/http only reads it).
+var contentTypeValue = []string{ContentType}
+
 // marshalJSON is json.Marshal without HTML escaping (AWS does not escape '<', '>' and '&'), and without
 // the trailing newline of json.Encoder.
 func marshalJSON(v any) ([]byte, error) {
+	if raw, ok := v.(RawJSON); ok {
+		return raw, nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -1,8 +1,10 @@
 package awsjson
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -324,5 +326,32 @@ func BenchmarkModel_Validate(b *testing.B) {
 		if err := m.Validate("RespondDecisionTaskCompleted", body); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A body without numbers takes a faster decoder; it must decode to what the number-keeping one gives, and
+// numbers anywhere outside strings must still come out as json.Number.
+func TestDecodeBody_FastPathAgrees(t *testing.T) {
+	for _, body := range []string{
+		`{"a":"x","b":[true,null,{"c":"d\"1"}],"e":"-5"}`,
+		` {"taskToken":"t","details":"\u00e9 \\ 12"} `,
+		`{"n":-1,"m":[1.5e3]}`,
+	} {
+		got, fault := decodeBody([]byte(body))
+		if fault != nil {
+			t.Fatalf("%s: %v", body, fault)
+		}
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: decoded %#v, want %#v", body, got, want)
+		}
+	}
+	if ok, numbers := scanJSON([]byte(`{"a":"1-2","b":"x"}`), 10); !ok || numbers {
+		t.Errorf("digits inside strings: depth ok %v, numbers %v; want true, false", ok, numbers)
 	}
 }

@@ -15,6 +15,12 @@ import (
 var modelJSON []byte
 
 // Model parses the embedded SWF service model.
+// The two answers to a heartbeat, encoded once.
+var (
+	heartbeatCanceled = awsjson.RawJSON(`{"cancelRequested":true}`)
+	heartbeatGoOn     = awsjson.RawJSON(`{"cancelRequested":false}`)
+)
+
 func Model() (*awsjson.Model, error) {
 	return awsjson.ParseModel(modelJSON)
 }
@@ -280,7 +286,10 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return map[string]bool{"cancelRequested": cancel}, nil
+			if cancel {
+				return heartbeatCanceled, nil
+			}
+			return heartbeatGoOn, nil
 		}),
 		"RespondActivityTaskCompleted": handle(func(ctx context.Context, in *tokenInput) (any, error) {
 			return none(e.CompleteActivity(ctx, in.TaskToken, in.Result))
