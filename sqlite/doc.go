@@ -4,15 +4,17 @@
 // # Durability
 //
 // The database runs in WAL mode with synchronous=FULL: a commit returns only after its WAL frames are
-// fsynced, so a write acknowledged to a caller survives kill -9 of the process and a power cut. Foreign
+// fsynced, so a write acknowledged to a caller survives kill -9 of the process and a power cut. A heartbeat
+// is acknowledged only after its journal record is fdatasynced, which gives it the same guarantee. Foreign
 // keys are off (the engine keeps the records consistent; the schema has none to check).
 //
 // # Group commit
 //
 // A durable commit costs an fsync, and an fsync costs about as much for one row as for a thousand. A server
-// that committed each heartbeat on its own would be bound by fsyncs per second; so every write — Apply,
+// that committed each write on its own would be bound by fsyncs per second; so every write — Apply,
 // RecordHeartbeat, domain and type registration, secret creation — is an op sent over a channel to one
-// writer goroutine. The writer takes the first op, drains whatever else is already queued (up to
+// writer goroutine. Heartbeats take no SQL statement: they go to the heartbeat journal, synced by a goroutine
+// of its own and folded into the activities table from time to time (heartbeats.go). The writer takes the first op, drains whatever else is already queued (up to
 // Options.MaxBatch), runs them all in one transaction, commits once, and only then answers every op. If
 // the COMMIT fails, every op of the batch gets the error. Under light load a batch holds one op and the
 // latency is one commit; under heavy load batches grow and throughput follows, with no timer waiting for
@@ -21,8 +23,8 @@
 // An op that fails (openswf.ErrConflict, ErrExists, ErrNotFound) takes back its own changes only, and the
 // batch goes on. Ops of several steps run inside a SAVEPOINT of their own and roll back to it. Ops whose
 // only possible sentinel error comes from their first changing statement, when it changed nothing — a
-// heartbeat, a registration, a transition that closes and cancels no activity — run bare: a savepoint
-// would cost two more statements and a copy of every page they touch, which halves heartbeat throughput.
+// registration, a transition that closes and cancels no activity — run bare: a savepoint would cost two
+// more statements and a copy of every page they touch.
 // Should a bare op fail any other way (a broken invariant, a full disk), the writer cannot know what it
 // left behind, so it rolls the transaction back, answers that op, and runs the rest of the batch again,
 // each op in a savepoint.
