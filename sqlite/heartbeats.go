@@ -31,10 +31,11 @@ import (
 //     row and let it win. A transition that closes a task checks its heartbeat count against the entry's
 //     current state: a close that read the published state while a heartbeat was being synced conflicts,
 //     and the engine reads again.
-//   - Once the journal passes foldBytes, the writer folds every entry changed since the last fold into the
-//     rows in one transaction, then starts the journal over. Open replays whatever a crash left in the
-//     journal into the rows the same way (each record is a task's whole state, so replaying one twice
-//     changes nothing), and Close folds everything and removes the file.
+//   - Once the journal passes Options.FoldBytes, the writer folds every entry changed since the last fold
+//     into the rows in one transaction, then starts the journal over. A fold writes the current states,
+//     some of which may still be syncing: it makes them durable early, never late. Open replays whatever a
+//     crash left in the journal into the rows the same way (each record is a task's whole state, so
+//     replaying one twice changes nothing), and Close folds everything and removes the file.
 //
 // The SQL ops that change a task's row change its entry only after their COMMIT: the entry goes when the
 // task is put or closed, and is marked when cancellation is requested.
