@@ -6,9 +6,10 @@ import "time"
 // between two batches, after the batch's callers have been answered: they must be cheap, since the next
 // batch waits for them, but they add nothing to a caller's latency.
 type Observer interface {
-	// Commit reports one group commit: how many ops the batch carried, and how long it took from BEGIN
-	// through COMMIT (every op's statements and the fsync) to the answers. A batch whose transaction failed
-	// is reported too.
+	// Commit reports one batch: how many ops it carried, and how long the writer spent on it, from BEGIN
+	// through COMMIT (every op's statements and the fsync) and the writing of its heartbeats' journal
+	// records; their sync and answers follow on the journal's syncer. A batch whose transaction failed is
+	// reported too.
 	Commit(ops int, d time.Duration)
 }
 
