@@ -66,6 +66,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
+	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,6 +80,17 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *allocProfile != "" {
+		defer func() {
+			f, err := os.Create(*allocProfile)
+			if err == nil {
+				err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+			}
+			if err != nil {
+				fmt.Fprintf(logw, "openswf: write allocation profile: %v\n", err)
+			}
+		}()
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Logger: log})
