@@ -20,8 +20,9 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service (flags: --addr, --db, --poll-hold; env OPENSWF_ADDR, OPENSWF_DB): the SWF API at
-          POST /, Prometheus metrics at GET /metrics, health at GET /healthz, all on --addr
+  serve   run the service (flags: --addr, --db, --poll-hold, --max-body, --cpuprofile, --allocprofile; env
+          OPENSWF_ADDR, OPENSWF_DB): the SWF API at POST /, Prometheus metrics at GET /metrics, health at
+          GET /healthz, all on --addr
   bench   measure an SWF endpoint, by default a fresh openswf (openswf bench --help)
 `
 
