@@ -343,22 +343,17 @@ func (w *writer) fold() error {
 		return err
 	}
 	if len(h.dirty) > 0 {
-		if _, err := w.exec(w.begin); err != nil {
-			w.rollback.ExecContext(w.ctx)
-			return fmt.Errorf("fold heartbeats: %w", err)
-		}
-		for _, k := range h.dirty {
-			e := h.entry(k.runID, k.scheduledID)
-			if e == nil || !e.dirty {
-				continue
+		err := w.inTransaction(func() error {
+			for _, k := range h.dirty {
+				if e := h.entry(k.runID, k.scheduledID); e != nil && e.dirty {
+					if err := w.writeHeartbeatState(k, e.cur, e.cur.details); err != nil {
+						return err
+					}
+				}
 			}
-			if err := w.writeHeartbeatState(k, e.cur, e.cur.details); err != nil {
-				w.rollback.ExecContext(w.ctx)
-				return fmt.Errorf("fold heartbeats: %w", err)
-			}
-		}
-		if _, err := w.exec(w.commit); err != nil {
-			w.rollback.ExecContext(w.ctx)
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("fold heartbeats: %w", err)
 		}
 		for _, k := range h.dirty {
@@ -373,6 +368,24 @@ func (w *writer) fold() error {
 			// The records stay valid: a replay of folded state changes nothing.
 			return fmt.Errorf("fold heartbeats: %w", err)
 		}
+	}
+	return nil
+}
+
+// inTransaction runs fn in a transaction of its own on the writer's connection, outside any batch, and
+// commits it; on error it rolls back.
+func (w *writer) inTransaction(fn func() error) error {
+	if _, err := w.exec(w.begin); err != nil {
+		w.rollback.ExecContext(w.ctx) // in case BEGIN failed half-way
+		return err
+	}
+	if err := fn(); err != nil {
+		w.rollback.ExecContext(w.ctx)
+		return err
+	}
+	if _, err := w.exec(w.commit); err != nil {
+		w.rollback.ExecContext(w.ctx)
+		return err
 	}
 	return nil
 }
@@ -404,33 +417,27 @@ func (w *writer) replayJournal(recs []journalRecord) error {
 		details *string
 	}
 	last := map[hbKey]*replayed{}
-	var order []hbKey
 	for _, r := range recs {
 		k := hbKey{r.runID, r.scheduledID}
 		p := last[k]
 		if p == nil || p.st.startedID != r.startedID {
 			p = &replayed{}
 			last[k] = p
-			order = append(order, k)
 		}
 		p.st = hbState{startedID: r.startedID, heartbeats: r.heartbeats, last: r.last}
 		if r.details != nil {
 			p.details = r.details
 		}
 	}
-	if _, err := w.exec(w.begin); err != nil {
-		w.rollback.ExecContext(w.ctx)
-		return fmt.Errorf("replay heartbeat journal: %w", err)
-	}
-	for _, k := range order {
-		p := last[k]
-		if err := w.writeHeartbeatState(k, p.st, p.details); err != nil {
-			w.rollback.ExecContext(w.ctx)
-			return fmt.Errorf("replay heartbeat journal: %w", err)
+	err := w.inTransaction(func() error {
+		for k, p := range last {
+			if err := w.writeHeartbeatState(k, p.st, p.details); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := w.exec(w.commit); err != nil {
-		w.rollback.ExecContext(w.ctx)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("replay heartbeat journal: %w", err)
 	}
 	return nil
