@@ -43,14 +43,28 @@ func FuzzValidate(f *testing.F) {
 		{5, `{"domain":"d","taskList":{"name":"tl"},"identity":"decider","maximumPageSize":10,"nextPageToken":"x"}`},
 		{0, `[` + strings.Repeat(`[`, 70)},
 		{0, `{"taskToken":1e999}`},
+		// Member names under other cases, duplicates, invalid UTF-8.
+		{2, `{"domain":"d","workflowId":"w2","workflowType":{"name":"wf","version":"1"},"ChildPolicy":"BOGUS","TagList":["1","2","3","4","5","6","7"]}`},
+		{1, `{"taskToken":"t","Decisions":[{"decisionType":"ScheduleActivityTask"}],"decisions":[]}`},
+		{0, `{"taskToken":"t","details":"a","details":"b"}`},
+		{0, "{\"taskToken\":\"t\",\"details\":\"\xff\xfe\"}"},
+		{0, `{"taskToken":"t","details":"\udc00"}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.op, []byte(s.body))
 	}
 	f.Fuzz(func(t *testing.T, opIndex uint8, body []byte) {
 		op := ops[int(opIndex)%len(ops)]
-		err := m.Validate(op, body)
+		pruned, err := m.validate(op, body)
 		if err == nil {
+			if pruned == nil {
+				return
+			}
+			// What a handler gets of a valid body is valid, and holds nothing more to prune.
+			again, err := m.validate(op, pruned)
+			if err != nil || again != nil {
+				t.Fatalf("validate(%s, %q) pruned to %s, which validates as (%s, %v); want (nil, nil)", op, body, pruned, again, err)
+			}
 			return
 		}
 		var fault *Fault

@@ -17,9 +17,9 @@ import (
 // DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes is not set (1 MiB).
 const DefaultMaxBodyBytes int64 = 1 << 20
 
-// Handler serves one operation. It receives the request body only after the body passed Model.Validate (an
-// empty body arrives as {}); decode it with DecodeInput, which turns the few bodies encoding/json reads
-// differently from Validate into a SerializationException. It returns the output to marshal with
+// Handler serves one operation. It receives the request body only after the body passed Model.Validate,
+// and only the members the model defines (an empty body arrives as {}; a body with other members arrives
+// re-encoded without them); decode it with DecodeInput, which reads member names exactly. It returns the output to marshal with
 // encoding/json (nil answers {}), or an error: a *Fault (possibly wrapped) is answered as is, anything else
 // is logged and answered as InternalFailure.
 type Handler func(ctx context.Context, body []byte) (any, error)
@@ -147,12 +147,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx = withCredential(ctx, &cred)
 	}
 
-	if err := svc.model.Validate(op, body); err != nil {
+	pruned, err := svc.model.validate(op, body)
+	if err != nil {
 		s.writeError(ctx, w, target, err)
 		return
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		// Validate reads an empty body as {}; hand handlers the same, so that json.Unmarshal never fails.
+	switch {
+	case pruned != nil:
+		// The handler reads only what was validated: members the model does not define are gone.
+		body = pruned
+	case len(bytes.TrimSpace(body)) == 0:
+		// Validate reads an empty body as {}; hand handlers the same, so that decoding never fails.
 		body = []byte("{}")
 	}
 

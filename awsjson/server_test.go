@@ -429,6 +429,40 @@ func TestServer_EmptyBodyArrivesAsObject(t *testing.T) {
 	}
 }
 
+// A handler sees only what validation checked: a body with members the model does not define arrives
+// without them, at every depth; a body without any arrives byte for byte.
+func TestServer_HandlerSeesOnlyModelMembers(t *testing.T) {
+	s := NewServer(Options{})
+	var got string
+	err := s.Register(mustSWFModel(t), map[string]Handler{
+		"StartWorkflowExecution": func(_ context.Context, body []byte) (any, error) {
+			got = string(body)
+			return nil, nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("Register() = %v", err)
+	}
+	for _, tt := range []struct{ body, want string }{
+		{`{"domain":"d","workflowId":"w","workflowType":{"name":"n","version":"1"}}`,
+			`{"domain":"d","workflowId":"w","workflowType":{"name":"n","version":"1"}}`},
+		{`{"domain":"d","workflowId":"w","ChildPolicy":"BOGUS","workflowType":{"name":"n","Version":"x","version":"1"},` +
+			`"tagList":["a"],"extra":{"x":[1]},"input":"<\u00e9>"}`,
+			`{"domain":"d","input":"\u003cé\u003e","tagList":["a"],"workflowId":"w","workflowType":{"name":"n","version":"1"}}`},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body))
+		req.Header.Set("X-Amz-Target", "SimpleWorkflowService.StartWorkflowExecution")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: response = %d %s, want 200", tt.body, rec.Code, rec.Body)
+		}
+		if got != tt.want {
+			t.Errorf("handler body = %s, want %s", got, tt.want)
+		}
+	}
+}
+
 func TestServer_RequestIDs(t *testing.T) {
 	ts := newTestServer(t, 16)
 	requests := []struct {

@@ -3,11 +3,15 @@ package awsjson
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MaxDepth is the deepest nesting of JSON arrays and objects Validate accepts. No SWF or Step Functions input
@@ -24,109 +28,208 @@ const (
 )
 
 // Validate checks a request body against the input shape of the operation op, the way AWS does before an
-// operation runs. An empty body counts as {}. Members the model does not define are ignored.
+// operation runs. An empty body counts as {}. Member names are matched exactly; members the model does not
+// define, including its own names in another case, are ignored.
 //
 // It returns nil or a *Fault:
-//   - SerializationException for a body that is not a single JSON object, nests deeper than MaxDepth, or has
-//     a member of the wrong JSON type (a string where a number belongs, a fractional or out-of-range number
+//   - SerializationException for a body that is not a single JSON object, nests deeper than MaxDepth, has a
+//     string that is not valid UTF-8 or an object that names a member twice, or has a member of the wrong
+//     JSON type (a string where a number belongs, a fractional or out-of-range number
 //     where an integer or long belongs, a timestamp that is not a number of epoch seconds);
 //   - ValidationException for members that break the model's constraints (required, length, range, enum,
 //     pattern), listing up to ten violations in member-name order, e.g.
 //     "1 validation error detected: Value null at 'domain' failed to satisfy constraint: Member must not be null";
 //   - UnknownOperationException for an operation the model does not define.
 //
-// A body that passes Validate decodes with encoding/json into structs of the matching Go types: integers are
-// integer literals within range, timestamps and floats fit a float64, blobs are valid base64. DecodeInput
-// covers the remaining differences (member names matched case-insensitively, duplicate keys).
+// A body that passes Validate decodes with DecodeInput into structs of the matching Go types: integers are
+// integer literals within range, timestamps and floats fit a float64, blobs are valid base64, and the
+// names DecodeInput reads are the ones Validate checked.
 func (m *Model) Validate(op string, body []byte) error {
+	_, err := m.validate(op, body)
+	return err
+}
+
+// validate is Validate that also returns what the operation may read of a valid body: nil when that is
+// the body itself, or the body re-encoded without the members the model does not define. Handlers decode
+// that, so that no member reaches them unvalidated, whatever their Go input types hold; real clients send
+// no unknown members, so the common case costs no copy.
+func (m *Model) validate(op string, body []byte) ([]byte, error) {
 	o, ok := m.operations[op]
 	if !ok {
-		return UnknownOperation(m.targetPrefix + "." + op)
+		return nil, UnknownOperation(m.targetPrefix + "." + op)
 	}
 	v, f := decodeBody(body)
 	if f != nil {
-		return f
+		return nil, f
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return SerializationError("Expected the request body to be a JSON object, got " + jsonTypeOf(v) + ".")
+		return nil, SerializationError("Expected the request body to be a JSON object, got " + jsonTypeOf(v) + ".")
 	}
 	if o.input == nil {
-		return nil
+		if len(obj) == 0 {
+			return nil, nil
+		}
+		return []byte("{}"), nil
 	}
 	var w walker
 	if !w.structure(o.input, obj, o.input.sensitive) {
-		return w.fault
+		return nil, w.fault
 	}
 	if w.count > 0 {
-		return ValidationError(w.message())
+		return nil, ValidationError(w.message())
 	}
-	return nil
+	if !w.unknown {
+		return nil, nil
+	}
+	pruned, err := json.Marshal(prune(o.input, obj))
+	if err != nil {
+		return nil, fmt.Errorf("re-encode %s input: %w", op, err)
+	}
+	return pruned, nil
+}
+
+// prune returns v, valid against s, without the members of its structures that s does not define.
+func prune(s *shape, v any) any {
+	switch s.kind {
+	case kindStructure:
+		obj := v.(map[string]any)
+		out := make(map[string]any, len(s.members))
+		for i := range s.members {
+			m := &s.members[i]
+			if mv, ok := obj[m.name]; ok && mv != nil {
+				out[m.name] = prune(m.shape, mv)
+			}
+		}
+		return out
+	case kindList:
+		list := v.([]any)
+		out := make([]any, len(list))
+		for i, item := range list {
+			out[i] = prune(s.item, item)
+		}
+		return out
+	case kindMap:
+		obj := v.(map[string]any)
+		out := make(map[string]any, len(obj))
+		for k, mv := range obj {
+			out[k] = prune(s.value, mv)
+		}
+		return out
+	}
+	return v
 }
 
 // decodeBody decodes a request body into a value with json.Number for numbers. An empty body is {}.
+//
+// It reads JSON as AWS's JSON protocol does, strictly: a string that is not valid UTF-8 (raw bytes or an
+// unpaired surrogate escape) and an object that names a member twice are refused, rather than repaired
+// (encoding/json replaces bad bytes with U+FFFD, which can triple a string's size after validation
+// counted it) or resolved by a rule the handler's decoder may not share. DecodeInput reads with the same
+// rules, so that a handler decodes exactly the members Validate checked.
 func decodeBody(body []byte) (any, *Fault) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil
 	}
-	depthOK, numbers := scanJSON(body, MaxDepth)
-	if !depthOK {
-		return nil, SerializationError("The request body nests JSON deeper than " + strconv.Itoa(MaxDepth) + " levels.")
-	}
-	if !numbers {
-		// Without a number literal, json.Unmarshal decodes the same value as the UseNumber decoder below,
-		// at about half the cost: most requests (a heartbeat, a completion) carry strings only.
-		var v any
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, SerializationError("The request body is not valid JSON: " + truncateRunes(err.Error(), maxValueRunes))
+	dec := jsontext.NewDecoder(bytes.NewBuffer(body))
+	v, err := readValue(dec, 0)
+	if err == nil {
+		if _, err = dec.ReadToken(); err == io.EOF {
+			return v, nil
+		} else if err == nil {
+			return nil, SerializationError("The request body has data after its JSON value.")
 		}
-		return v, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, SerializationError("The request body is not valid JSON: " + truncateRunes(err.Error(), maxValueRunes))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, SerializationError("The request body has data after its JSON value.")
-	}
-	return v, nil
+	return nil, syntaxFault(err)
 }
 
-// scanJSON reports whether the arrays and objects of a JSON text nest at most max levels, and whether it
-// has a number (a digit or '-' outside strings). It only looks at bytes outside strings and leaves
-// malformed JSON to the decoder.
-func scanJSON(b []byte, max int) (depthOK, numbers bool) {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > max {
-				return false, numbers
-			}
-		case '}', ']':
-			depth--
-		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			numbers = true
-		}
+// errTooDeep is readValue's error for a value nested past MaxDepth.
+var errTooDeep = errors.New("too deep")
+
+// readValue reads the next JSON value from dec into a tree of map[string]any, []any, string, json.Number,
+// bool and nil, refusing arrays and objects nested more than MaxDepth levels (depth counts those around
+// the value).
+func readValue(dec *jsontext.Decoder, depth int) (any, error) {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return nil, err
 	}
-	return true, numbers
+	switch tok.Kind() {
+	case '{':
+		if depth >= MaxDepth {
+			return nil, errTooDeep
+		}
+		obj := make(map[string]any)
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			name := tok.String() // before the next read voids tok
+			v, err := readValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			obj[name] = v
+		}
+		_, err := dec.ReadToken()
+		return obj, err
+	case '[':
+		if depth >= MaxDepth {
+			return nil, errTooDeep
+		}
+		list := []any{}
+		for dec.PeekKind() != ']' {
+			v, err := readValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := dec.ReadToken()
+		return list, err
+	case '"':
+		return tok.String(), nil
+	case '0':
+		return json.Number(tok.String()), nil
+	case 't', 'f':
+		return tok.Bool(), nil
+	}
+	return nil, nil // 'n': null
+}
+
+// syntaxFault is the SerializationException for a body the strict reader refused.
+func syntaxFault(err error) *Fault {
+	var se *jsontext.SyntacticError
+	switch {
+	case errors.Is(err, errTooDeep):
+		return SerializationError("The request body nests JSON deeper than " + strconv.Itoa(MaxDepth) + " levels.")
+	case errors.Is(err, jsontext.ErrDuplicateName):
+		return SerializationError("The request body names a member twice at '" + pointerPath(err) + "'.")
+	case errors.As(err, &se) && strings.Contains(se.Err.Error(), "UTF-8"):
+		return SerializationError("The request body has a string that is not valid UTF-8 at '" + pointerPath(err) + "'.")
+	case errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF:
+		return SerializationError("The request body ends before its JSON value does.")
+	}
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = strings.TrimPrefix(se.Err.Error(), "jsontext: ")
+	}
+	return SerializationError("The request body is not valid JSON: " + truncateRunes(msg, maxValueRunes))
+}
+
+// pointerPath renders where a strict-reading error occurred as a dotted member path ("a.b"), or "" at the
+// top level.
+func pointerPath(err error) string {
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	var parts []string
+	for tok := range se.JSONPointer.Tokens() {
+		parts = append(parts, tok)
+	}
+	return truncateRunes(strings.Join(parts, "."), maxValueRunes)
 }
 
 // segment is one step of the path to a value: a member name, or a 1-based list index (printed "3.member").
@@ -142,6 +245,7 @@ type walker struct {
 	reported []string // the first maxReported violation messages
 	count    int      // all violations
 	fault    *Fault   // the SerializationException that stopped the walk
+	unknown  bool     // a structure had members its shape does not define
 }
 
 // value checks v, a non-null value, against s. It returns false when it found a type mismatch.
@@ -179,9 +283,13 @@ func (w *walker) value(s *shape, v any, sensitive bool) bool {
 
 // structure checks the members of obj that s defines, in member-name order.
 func (w *walker) structure(s *shape, obj map[string]any, sensitive bool) bool {
+	known := 0
 	for i := range s.members {
 		m := &s.members[i]
 		v, present := obj[m.name]
+		if present {
+			known++
+		}
 		if !present || v == nil {
 			// AWS treats a JSON null member like an absent one.
 			if m.required {
@@ -197,6 +305,9 @@ func (w *walker) structure(s *shape, obj map[string]any, sensitive bool) bool {
 		if !ok {
 			return false
 		}
+	}
+	if known < len(obj) {
+		w.unknown = true
 	}
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/openswf/openswf"
@@ -55,13 +56,25 @@ func (s *Service) Register(srv *awsjson.Server) error {
 	if err != nil {
 		return fmt.Errorf("parse swf model: %w", err)
 	}
-	return srv.Register(m, s.handlers())
+	ops := s.operations()
+	hs := make(map[string]awsjson.Handler, len(ops))
+	for name, op := range ops {
+		hs[name] = op.handler
+	}
+	return srv.Register(m, hs)
 }
 
-// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation;
-// DecodeInput still answers SerializationException for what encoding/json alone rejects.
-func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Handler {
-	return func(ctx context.Context, body []byte) (any, error) {
+// operation is one SWF operation: its handler, and the Go type its input decodes into (held to the model
+// by a test, since DecodeInput reads member names exactly as the type's tags spell them).
+type operation struct {
+	handler awsjson.Handler
+	input   reflect.Type
+}
+
+// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation, and
+// DecodeInput reads exactly the members validation checked.
+func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation {
+	return operation{input: reflect.TypeFor[In](), handler: func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
 		if err := awsjson.DecodeInput(body, in); err != nil {
 			return nil, err
@@ -71,7 +84,7 @@ func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.H
 			return nil, toFault(err)
 		}
 		return out, nil
-	}
+	}}
 }
 
 type nameInput struct {
@@ -99,17 +112,78 @@ type describeExecutionInput struct {
 	Execution openswf.WorkflowExecution `json:"execution"`
 }
 
-type taskListInput struct {
+type countPendingInput struct {
+	Domain   string           `json:"domain"`
+	TaskList openswf.TaskList `json:"taskList"`
+}
+
+type pollActivityInput struct {
 	Domain   string           `json:"domain"`
 	TaskList openswf.TaskList `json:"taskList"`
 	Identity string           `json:"identity"`
 }
 
-type tokenInput struct {
+type heartbeatInput struct {
 	TaskToken string  `json:"taskToken"`
 	Details   *string `json:"details"`
-	Result    string  `json:"result"`
-	Reason    string  `json:"reason"`
+}
+
+type completeActivityInput struct {
+	TaskToken string `json:"taskToken"`
+	Result    string `json:"result"`
+}
+
+type failActivityInput struct {
+	TaskToken string `json:"taskToken"`
+	Reason    string `json:"reason"`
+	Details   string `json:"details"`
+}
+
+type cancelActivityInput struct {
+	TaskToken string `json:"taskToken"`
+	Details   string `json:"details"`
+}
+
+// registerTypeInput holds the members RegisterActivityType and RegisterWorkflowType share.
+type registerTypeInput struct {
+	Domain       string            `json:"domain"`
+	Name         string            `json:"name"`
+	Version      string            `json:"version"`
+	Description  string            `json:"description"`
+	TaskList     *openswf.TaskList `json:"defaultTaskList"`
+	Priority     string            `json:"defaultTaskPriority"`
+	StartToClose string            `json:"defaultTaskStartToCloseTimeout"`
+}
+
+func (in *registerTypeInput) engine() engine.RegisterTypeInput {
+	return engine.RegisterTypeInput{Domain: in.Domain, Name: in.Name, Version: in.Version, Description: in.Description,
+		TaskList: in.TaskList, Priority: in.Priority, StartToClose: in.StartToClose}
+}
+
+type registerActivityTypeInput struct {
+	registerTypeInput
+	Heartbeat       string `json:"defaultTaskHeartbeatTimeout"`
+	ScheduleToStart string `json:"defaultTaskScheduleToStartTimeout"`
+	ScheduleToClose string `json:"defaultTaskScheduleToCloseTimeout"`
+}
+
+func (in *registerActivityTypeInput) engine() engine.RegisterTypeInput {
+	out := in.registerTypeInput.engine()
+	out.Heartbeat, out.ScheduleToStart, out.ScheduleToClose = in.Heartbeat, in.ScheduleToStart, in.ScheduleToClose
+	return out
+}
+
+type registerWorkflowTypeInput struct {
+	registerTypeInput
+	ExecutionStartToClose string `json:"defaultExecutionStartToCloseTimeout"`
+	ChildPolicy           string `json:"defaultChildPolicy"`
+	LambdaRole            string `json:"defaultLambdaRole"`
+}
+
+func (in *registerWorkflowTypeInput) engine() engine.RegisterTypeInput {
+	out := in.registerTypeInput.engine()
+	out.ExecutionStartToClose, out.ChildPolicy, out.LambdaRole = in.ExecutionStartToClose, in.ChildPolicy, in.LambdaRole
+	return out
 }
 
 func none(err error) (any, error) { return nil, err }
@@ -132,9 +206,9 @@ func (s *Service) domainInfo(d *openswf.Domain) domainInfo {
 	return domainInfo{Name: d.Name, Status: string(d.Status), Description: d.Description, Arn: s.domainARN(d.Name)}
 }
 
-func (s *Service) handlers() map[string]awsjson.Handler {
+func (s *Service) operations() map[string]operation {
 	e := s.eng
-	return map[string]awsjson.Handler{
+	return map[string]operation{
 		"RegisterDomain": handle(func(ctx context.Context, in *engine.RegisterDomainInput) (any, error) {
 			return none(e.RegisterDomain(ctx, *in))
 		}),
@@ -165,8 +239,8 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			return none(e.UndeprecateDomain(ctx, in.Name))
 		}),
 
-		"RegisterActivityType": handle(func(ctx context.Context, in *engine.RegisterTypeInput) (any, error) {
-			return none(e.RegisterType(ctx, openswf.KindActivityType, *in))
+		"RegisterActivityType": handle(func(ctx context.Context, in *registerActivityTypeInput) (any, error) {
+			return none(e.RegisterType(ctx, openswf.KindActivityType, in.engine()))
 		}),
 		"DescribeActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
 			t, err := e.DescribeType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version)
@@ -188,8 +262,8 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			return none(e.DeleteType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version))
 		}),
 
-		"RegisterWorkflowType": handle(func(ctx context.Context, in *engine.RegisterTypeInput) (any, error) {
-			return none(e.RegisterType(ctx, openswf.KindWorkflowType, *in))
+		"RegisterWorkflowType": handle(func(ctx context.Context, in *registerWorkflowTypeInput) (any, error) {
+			return none(e.RegisterType(ctx, openswf.KindWorkflowType, in.engine()))
 		}),
 		"DescribeWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
 			t, err := e.DescribeType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version)
@@ -259,7 +333,7 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 		"RespondDecisionTaskCompleted": handle(func(ctx context.Context, in *engine.RespondDecisionInput) (any, error) {
 			return none(e.RespondDecision(ctx, *in))
 		}),
-		"CountPendingDecisionTasks": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+		"CountPendingDecisionTasks": handle(func(ctx context.Context, in *countPendingInput) (any, error) {
 			n, err := e.CountPending(ctx, openswf.TaskDecision, in.Domain, in.TaskList.Name)
 			if err != nil {
 				return nil, err
@@ -267,7 +341,7 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			return &pendingTaskCount{Count: n}, nil
 		}),
 
-		"PollForActivityTask": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+		"PollForActivityTask": handle(func(ctx context.Context, in *pollActivityInput) (any, error) {
 			t, err := e.PollActivity(ctx, in.Domain, in.TaskList.Name, in.Identity)
 			if err != nil {
 				return nil, err
@@ -281,7 +355,7 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 				WorkflowExecution: &ex, ActivityType: &at, Input: t.Input,
 			}, nil
 		}),
-		"RecordActivityTaskHeartbeat": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+		"RecordActivityTaskHeartbeat": handle(func(ctx context.Context, in *heartbeatInput) (any, error) {
 			cancel, err := e.Heartbeat(ctx, in.TaskToken, in.Details)
 			if err != nil {
 				return nil, err
@@ -291,16 +365,16 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			}
 			return heartbeatGoOn, nil
 		}),
-		"RespondActivityTaskCompleted": handle(func(ctx context.Context, in *tokenInput) (any, error) {
+		"RespondActivityTaskCompleted": handle(func(ctx context.Context, in *completeActivityInput) (any, error) {
 			return none(e.CompleteActivity(ctx, in.TaskToken, in.Result))
 		}),
-		"RespondActivityTaskFailed": handle(func(ctx context.Context, in *tokenInput) (any, error) {
-			return none(e.FailActivity(ctx, in.TaskToken, in.Reason, deref(in.Details)))
+		"RespondActivityTaskFailed": handle(func(ctx context.Context, in *failActivityInput) (any, error) {
+			return none(e.FailActivity(ctx, in.TaskToken, in.Reason, in.Details))
 		}),
-		"RespondActivityTaskCanceled": handle(func(ctx context.Context, in *tokenInput) (any, error) {
-			return none(e.CancelActivity(ctx, in.TaskToken, deref(in.Details)))
+		"RespondActivityTaskCanceled": handle(func(ctx context.Context, in *cancelActivityInput) (any, error) {
+			return none(e.CancelActivity(ctx, in.TaskToken, in.Details))
 		}),
-		"CountPendingActivityTasks": handle(func(ctx context.Context, in *taskListInput) (any, error) {
+		"CountPendingActivityTasks": handle(func(ctx context.Context, in *countPendingInput) (any, error) {
 			n, err := e.CountPending(ctx, openswf.TaskActivity, in.Domain, in.TaskList.Name)
 			if err != nil {
 				return nil, err
@@ -308,17 +382,17 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 			return &pendingTaskCount{Count: n}, nil
 		}),
 
-		"ListOpenWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
-			return s.listExecutions(ctx, true, in)
+		"ListOpenWorkflowExecutions": handle(func(ctx context.Context, in *listOpenInput) (any, error) {
+			return s.listExecutions(ctx, true, in.page(in.engine()))
 		}),
-		"ListClosedWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
-			return s.listExecutions(ctx, false, in)
+		"ListClosedWorkflowExecutions": handle(func(ctx context.Context, in *listClosedInput) (any, error) {
+			return s.listExecutions(ctx, false, in.page(in.engine()))
 		}),
-		"CountOpenWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
-			return s.countExecutions(ctx, true, in)
+		"CountOpenWorkflowExecutions": handle(func(ctx context.Context, in *countOpenInput) (any, error) {
+			return s.countExecutions(ctx, true, in.engine())
 		}),
-		"CountClosedWorkflowExecutions": handle(func(ctx context.Context, in *visibilityInput) (any, error) {
-			return s.countExecutions(ctx, false, in)
+		"CountClosedWorkflowExecutions": handle(func(ctx context.Context, in *countClosedInput) (any, error) {
+			return s.countExecutions(ctx, false, in.engine())
 		}),
 
 		"TagResource": handle(func(ctx context.Context, in *tagResourceInput) (any, error) {
@@ -352,13 +426,6 @@ func (s *Service) handlers() map[string]awsjson.Handler {
 	}
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in *engine.ListTypesInput) (any, error) {
 	ts, next, err := s.eng.ListTypes(ctx, kind, *in)
 	if err != nil {
@@ -371,8 +438,8 @@ func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in *engi
 	return out, nil
 }
 
-func (s *Service) listExecutions(ctx context.Context, open bool, in *visibilityInput) (any, error) {
-	xs, next, err := s.eng.ListExecutions(ctx, open, in.engine(open))
+func (s *Service) listExecutions(ctx context.Context, open bool, in engine.VisibilityInput) (any, error) {
+	xs, next, err := s.eng.ListExecutions(ctx, open, in)
 	if err != nil {
 		return nil, err
 	}
@@ -383,8 +450,8 @@ func (s *Service) listExecutions(ctx context.Context, open bool, in *visibilityI
 	return out, nil
 }
 
-func (s *Service) countExecutions(ctx context.Context, open bool, in *visibilityInput) (any, error) {
-	n, truncated, err := s.eng.CountExecutions(ctx, open, in.engine(open))
+func (s *Service) countExecutions(ctx context.Context, open bool, in engine.VisibilityInput) (any, error) {
+	n, truncated, err := s.eng.CountExecutions(ctx, open, in)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/awsjson"
 )
 
 func TestEpochIn_Decode(t *testing.T) {
@@ -37,43 +37,24 @@ func TestEpochIn_Decode(t *testing.T) {
 	}
 }
 
-func TestVisibilityInput_OpenIgnoresClosedFilters(t *testing.T) {
-	var in visibilityInput
+func TestVisibilityInput_ClosedFiltersReachTheEngine(t *testing.T) {
+	var in listClosedInput
 	body := `{"domain":"d","startTimeFilter":{"oldestDate":1},"closeTimeFilter":{"oldestDate":2},
-		"closeStatusFilter":{"status":"FAILED"},"tagFilter":{"tag":""},"typeFilter":{"name":"wf"}}`
-	if err := json.Unmarshal([]byte(body), &in); err != nil {
+		"closeStatusFilter":{"status":"FAILED"},"tagFilter":{"tag":""},"typeFilter":{"name":"wf"},
+		"maximumPageSize":7,"reverseOrder":true,"nextPageToken":"p"}`
+	if err := awsjson.DecodeInput([]byte(body), &in); err != nil {
 		t.Fatal(err)
 	}
-	open := in.engine(true)
-	if open.CloseTimeFilter != nil || open.CloseStatusFilter != nil {
-		t.Errorf("open: closed-only filters passed on: %+v", open)
+	got := in.page(in.engine())
+	if got.TagFilter == nil || *got.TagFilter != "" || got.TypeFilter == nil || got.TypeFilter.Name != "wf" ||
+		got.StartTimeFilter == nil || !got.StartTimeFilter.Oldest.Equal(time.Unix(1, 0)) {
+		t.Errorf("filters lost: %+v", got)
 	}
-	if open.TagFilter == nil || *open.TagFilter != "" || open.TypeFilter == nil || open.TypeFilter.Name != "wf" {
-		t.Errorf("open: filters lost: %+v", open)
+	if got.CloseTimeFilter == nil || !got.CloseTimeFilter.Oldest.Equal(time.Unix(2, 0)) ||
+		got.CloseStatusFilter == nil || *got.CloseStatusFilter != "FAILED" {
+		t.Errorf("closed filters lost: %+v", got)
 	}
-	closed := in.engine(false)
-	if closed.CloseTimeFilter == nil || !closed.CloseTimeFilter.Oldest.Equal(time.Unix(2, 0)) ||
-		closed.CloseStatusFilter == nil || *closed.CloseStatusFilter != "FAILED" {
-		t.Errorf("closed: filters lost: %+v", closed)
-	}
-}
-
-func TestService_DomainOfARN(t *testing.T) {
-	s := New(nil, Options{Region: "eu-west-1", Account: "123456789012"})
-	name, err := s.domainOfARN("arn:aws:swf:eu-west-1:123456789012:/domain/orders")
-	if err != nil || name != "orders" {
-		t.Errorf("domainOfARN: got %q, %v; want orders", name, err)
-	}
-	for _, arn := range []string{
-		"arn:aws:swf:us-east-1:123456789012:/domain/orders",
-		"arn:aws:swf:eu-west-1:000000000000:/domain/orders",
-		"arn:aws:swf:eu-west-1:123456789012:/domain/",
-		"arn:aws:states:eu-west-1:123456789012:activity:orders",
-		"orders",
-		"",
-	} {
-		if _, err := s.domainOfARN(arn); openswf.KindOf(err) != openswf.KindUnknownResource {
-			t.Errorf("domainOfARN(%q): got %v, want an unknown resource", arn, err)
-		}
+	if got.PageSize != 7 || !got.Reverse || got.NextPageToken != "p" {
+		t.Errorf("paging lost: %+v", got)
 	}
 }

@@ -284,11 +284,10 @@ func (f *timeFilter) engine() *engine.TimeFilter {
 	return &out
 }
 
-// visibilityInput is the input of the List*/Count*WorkflowExecutions operations.
-type visibilityInput struct {
+// countOpenInput is CountOpenWorkflowExecutions' input; the other visibility inputs build on it.
+type countOpenInput struct {
 	Domain          string      `json:"domain"`
 	StartTimeFilter *timeFilter `json:"startTimeFilter"`
-	CloseTimeFilter *timeFilter `json:"closeTimeFilter"`
 	ExecutionFilter *struct {
 		WorkflowID string `json:"workflowId"`
 	} `json:"executionFilter"`
@@ -296,34 +295,62 @@ type visibilityInput struct {
 	TagFilter  *struct {
 		Tag string `json:"tag"`
 	} `json:"tagFilter"`
-	CloseStatusFilter *struct {
-		Status string `json:"status"`
-	} `json:"closeStatusFilter"`
-	NextPageToken string `json:"nextPageToken"`
-	PageSize      int    `json:"maximumPageSize"`
-	Reverse       bool   `json:"reverseOrder"`
 }
 
-// engine turns the input into the engine's. The operations on open executions have no closeTimeFilter
-// or closeStatusFilter members; like any unknown member, they are ignored there.
-func (in *visibilityInput) engine(open bool) engine.VisibilityInput {
-	out := engine.VisibilityInput{
-		Domain: in.Domain, StartTimeFilter: in.StartTimeFilter.engine(), TypeFilter: in.TypeFilter,
-		NextPageToken: in.NextPageToken, PageSize: in.PageSize, Reverse: in.Reverse,
-	}
+// engine turns the input into the engine's.
+func (in *countOpenInput) engine() engine.VisibilityInput {
+	out := engine.VisibilityInput{Domain: in.Domain, StartTimeFilter: in.StartTimeFilter.engine(), TypeFilter: in.TypeFilter}
 	if in.ExecutionFilter != nil {
 		out.ExecutionFilter = &in.ExecutionFilter.WorkflowID
 	}
 	if in.TagFilter != nil {
 		out.TagFilter = &in.TagFilter.Tag
 	}
-	if !open {
-		out.CloseTimeFilter = in.CloseTimeFilter.engine()
-		if in.CloseStatusFilter != nil {
-			out.CloseStatusFilter = &in.CloseStatusFilter.Status
-		}
+	return out
+}
+
+// countClosedInput is CountClosedWorkflowExecutions' input: the open one's filters and the closed-only ones.
+type countClosedInput struct {
+	countOpenInput
+	CloseTimeFilter   *timeFilter `json:"closeTimeFilter"`
+	CloseStatusFilter *struct {
+		Status string `json:"status"`
+	} `json:"closeStatusFilter"`
+}
+
+// engine turns the input into the engine's.
+func (in *countClosedInput) engine() engine.VisibilityInput {
+	out := in.countOpenInput.engine()
+	out.CloseTimeFilter = in.CloseTimeFilter.engine()
+	if in.CloseStatusFilter != nil {
+		out.CloseStatusFilter = &in.CloseStatusFilter.Status
 	}
 	return out
+}
+
+// pageInput holds the paging members of the List* operations.
+type pageInput struct {
+	NextPageToken string `json:"nextPageToken"`
+	PageSize      int    `json:"maximumPageSize"`
+	Reverse       bool   `json:"reverseOrder"`
+}
+
+// page adds the paging members to an engine input.
+func (p *pageInput) page(in engine.VisibilityInput) engine.VisibilityInput {
+	in.NextPageToken, in.PageSize, in.Reverse = p.NextPageToken, p.PageSize, p.Reverse
+	return in
+}
+
+// listOpenInput is ListOpenWorkflowExecutions' input.
+type listOpenInput struct {
+	countOpenInput
+	pageInput
+}
+
+// listClosedInput is ListClosedWorkflowExecutions' input.
+type listClosedInput struct {
+	countClosedInput
+	pageInput
 }
 
 type executionInfos struct {
