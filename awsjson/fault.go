@@ -26,6 +26,9 @@ const (
 	TypeThrottling = "com.amazon.coral.availability#ThrottlingException"
 	// TypeMethodNotAllowed is the __type of a request that is not a POST (HTTP 405).
 	TypeMethodNotAllowed = "MethodNotAllowedException"
+	// TypeServiceUnavailable is the __type of a request the server cannot take on now (HTTP 503), the code
+	// AWS's list of common errors gives the status.
+	TypeServiceUnavailable = "ServiceUnavailable"
 )
 
 // ContentType is the media type of every AWS JSON 1.0 response body.
@@ -111,6 +114,13 @@ func Throttling(msg string) *Fault {
 	return NewFault(TypeThrottling, msg)
 }
 
+// ServiceUnavailable returns the HTTP 503 fault of a server that cannot take the request on now. Every AWS
+// SDK retries a 503 with backoff by its status alone (botocore, and the Go, Java and JavaScript SDKs), so
+// clients need not know the code.
+func ServiceUnavailable(msg string) *Fault {
+	return &Fault{Status: http.StatusServiceUnavailable, Type: TypeServiceUnavailable, Message: msg}
+}
+
 // methodNotAllowed is the HTTP 405 fault for any method but POST.
 func methodNotAllowed(method string) *Fault {
 	return &Fault{
@@ -135,6 +145,15 @@ func (f *Fault) body() []byte {
 		return []byte(`{"__type":"InternalFailure","message":""}`)
 	}
 	return b
+}
+
+// WriteFault answers f on w as an AWS JSON error response with a request id of its own, for answers given
+// outside a Server (a connection over the listener's cap, say). Handlers of a Server return their faults
+// instead.
+func WriteFault(w http.ResponseWriter, f *Fault) {
+	// AWS's spelling of the key, as in ServeHTTP.
+	w.Header()["x-amzn-RequestId"] = []string{newRequestID()}
+	writeFault(w, f)
 }
 
 // writeFault writes f as an AWS JSON error response.

@@ -21,6 +21,7 @@ func TestFault_Constructors(t *testing.T) {
 		{"internal failure", InternalFailure(), 500, "InternalFailure", "InternalFailure"},
 		{"request too large", RequestTooLarge(10), 413, "RequestEntityTooLargeException", "RequestEntityTooLargeException"},
 		{"throttling", Throttling("slow down"), 400, "com.amazon.coral.availability#ThrottlingException", "ThrottlingException"},
+		{"service unavailable", ServiceUnavailable("busy"), 503, "ServiceUnavailable", "ServiceUnavailable"},
 		{"modeled", NewFault("com.amazonaws.swf.base.model#UnknownResourceFault", "m"), 400, "com.amazonaws.swf.base.model#UnknownResourceFault", "UnknownResourceFault"},
 		{"zero status", &Fault{Type: "X"}, 400, "X", "X"},
 	}
@@ -122,5 +123,24 @@ func TestWriteFault(t *testing.T) {
 				t.Errorf("Content-Length = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+func TestWriteFault_Exported(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteFault(rec, ServiceUnavailable("Too many connections."))
+	res := rec.Result()
+	if got, want := res.StatusCode, 503; got != want {
+		t.Errorf("status = %d, want %d", got, want)
+	}
+	if got, want := rec.Body.String(), `{"__type":"ServiceUnavailable","message":"Too many connections."}`; got != want {
+		t.Errorf("body = %s, want %s", got, want)
+	}
+	if got := res.Header["X-Amzn-ErrorType"]; len(got) != 1 || got[0] != "ServiceUnavailable" {
+		t.Errorf("X-Amzn-ErrorType = %q, want [\"ServiceUnavailable\"]", got)
+	}
+	// Outside a Server nobody else gives the answer a request id.
+	if got := res.Header["x-amzn-RequestId"]; len(got) != 1 || len(got[0]) != 36 {
+		t.Errorf("x-amzn-RequestId = %q, want one UUID", got)
 	}
 }

@@ -145,6 +145,10 @@ func (e *Engine) Open(ctx context.Context) error {
 	return nil
 }
 
+// PollHold is how long a long poll waits for a task, Options.PollHold or its default: the HTTP server in
+// front of the engine must give a poll this long to answer before it times out a response.
+func (e *Engine) PollHold() time.Duration { return e.opts.PollHold }
+
 // Close stops the timer loop and releases waiting pollers. It does not close the store.
 func (e *Engine) Close() error {
 	select {

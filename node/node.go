@@ -1,6 +1,6 @@
-// Package node assembles one openswf server: a store chosen by its URL, the engine over it, and the APIs,
-// metrics and health check on one HTTP handler. cmd/openswf runs a node; openswftest runs one in-process
-// for tests.
+// Package node assembles one openswf server: a store chosen by its URL, the engine over it, the APIs,
+// metrics and health check on one HTTP handler, and the HTTP server in front of it with its connection cap
+// and timeouts. cmd/openswf runs a node; openswftest runs one in-process for tests.
 package node
 
 import (

@@ -6,8 +6,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
+	"net"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,8 +27,15 @@ type Options struct {
 type Server struct {
 	URL  string
 	Node *node.Node
-	http *httptest.Server
+
+	http   *node.HTTPServer
+	served chan struct{} // closed when Serve returns
+	close  sync.Once
 }
+
+// stopTimeout bounds Close's wait for requests in flight once long polls are released; past it, their
+// connections are closed under them.
+const stopTimeout = 5 * time.Second
 
 // New starts a server that stops when the test ends.
 func New(tb testing.TB, opts Options) *Server {
@@ -35,23 +43,39 @@ func New(tb testing.TB, opts Options) *Server {
 	if opts.DB == "" {
 		opts.DB = filepath.Join(tb.TempDir(), "openswf.db")
 	}
-	n, err := node.Open(context.Background(), node.Config{
-		DB: opts.DB, PollHold: opts.PollHold,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Logger: quiet})
 	if err != nil {
 		tb.Fatalf("open node: %v", err)
 	}
-	hs := httptest.NewServer(n.Handler())
-	s := &Server{URL: hs.URL, Node: n, http: hs}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		n.Close()
+		tb.Fatalf("listen: %v", err)
+	}
+	// The server openswf serve runs, with its defaults: tests meet the same connection limits and timeouts
+	// as clients of the real thing.
+	hs := n.NewHTTPServer(node.HTTPConfig{})
+	s := &Server{URL: "http://" + ln.Addr().String(), Node: n, http: hs, served: make(chan struct{})}
+	go func() {
+		defer close(s.served)
+		hs.Serve(ln) // http.ErrServerClosed once Close stops it; a failed accept shows as failed requests
+	}()
 	tb.Cleanup(s.Close)
 	return s
 }
 
-// Close stops the server.
+// Close stops the server: it releases long polls, waits for requests in flight to finish, closes the
+// connections and then the store. Calling it again does nothing.
 func (s *Server) Close() {
-	s.http.CloseClientConnections()
-	s.Node.Engine.Close()
-	s.http.Close()
-	s.Node.Store.Close()
+	s.close.Do(func() {
+		s.Node.Engine.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		defer cancel()
+		if err := s.http.Shutdown(ctx); err != nil {
+			s.http.Close()
+		}
+		<-s.served
+		s.Node.Store.Close()
+	})
 }

@@ -1,6 +1,6 @@
 // Command openswf runs the openswf workflow service.
 //
-//	openswf serve [--addr 127.0.0.1:7740] [--db openswf.db] [--poll-hold 55s]
+//	openswf serve [--addr 127.0.0.1:7740] [--db openswf.db] [--poll-hold 55s] [--max-conns N]
 package main
 
 import (

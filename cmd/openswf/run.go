@@ -8,9 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime/pprof"
+	"strconv"
 	"time"
 
 	"github.com/openswf/openswf/bench"
@@ -20,9 +20,9 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service (flags: --addr, --db, --poll-hold, --max-body, --cpuprofile, --allocprofile; env
-          OPENSWF_ADDR, OPENSWF_DB): the SWF API at POST /, Prometheus metrics at GET /metrics, health at
-          GET /healthz, all on --addr
+  serve   run the service (flags: --addr, --db, --poll-hold, --max-body, --max-conns, --idle-timeout,
+          --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_MAX_CONNS): the SWF API at
+          POST /, Prometheus metrics at GET /metrics, health at GET /healthz, all on --addr
   bench   measure an SWF endpoint, by default a fresh openswf (openswf bench --help)
 `
 
@@ -59,17 +59,39 @@ func envOr(name, def string) string {
 	return def
 }
 
+// envCount is the count in the environment variable name, def when it is unset.
+func envCount(name string, def int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 31)
+	if err != nil {
+		return 0, fmt.Errorf("parse %s: %w", name, err)
+	}
+	return int(n), nil
+}
+
 func serve(ctx context.Context, args []string, logw io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(logw)
+	defMaxConns, err := envCount("OPENSWF_MAX_CONNS", node.DefaultMaxConns())
+	if err != nil {
+		return err
+	}
 	addr := fs.String("addr", envOr("OPENSWF_ADDR", "127.0.0.1:7740"), "address to listen on (env OPENSWF_ADDR)")
 	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file, :memory:, or postgres:// URL (env OPENSWF_DB)")
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
+	maxConns := fs.Int("max-conns", defMaxConns, "most connections served at once, more are answered 503 (env OPENSWF_MAX_CONNS; by default derived from the open-file limit)")
+	idleTimeout := fs.Duration("idle-timeout", node.DefaultIdleTimeout, "close kept-alive connections idle this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxConns < 0 || *idleTimeout < 0 {
+		return errors.New("--max-conns and --idle-timeout must not be negative")
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -103,10 +125,10 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	hs := &http.Server{Handler: n.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("openswf listening", "addr", ln.Addr().String(), "db", *db)
+	log.Info("openswf listening", "addr", ln.Addr().String(), "db", *db, "max_conns", hs.MaxConns())
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
