@@ -39,6 +39,9 @@ import (
 //
 // The SQL ops that change a task's row change its entry only after their COMMIT: the entry goes when the
 // task is put or closed, and is marked when cancellation is requested.
+//
+// A heartbeat whose record would be over the journal's limit is refused (a validation error) before it
+// changes anything: replay would not read such a record, nor any after it.
 
 // DefaultFoldBytes is the journal length past which the writer folds the heartbeat state into the rows,
 // unless Options say otherwise. It bounds the journal's disk space and the replay at Open; a fold costs one
@@ -274,34 +277,49 @@ func (w *writer) runHeartbeats(ops []*op) {
 			r[hb.scheduledID] = e
 			h.mu.Unlock()
 		}
-		st := &e.cur
-		if st.startedID == 0 || st.startedID != hb.startedID {
+		if e.cur.startedID == 0 || e.cur.startedID != hb.startedID {
 			g.errs[i] = openswf.ErrNotFound
 			continue
 		}
-		st.heartbeats++
-		st.last = hb.at
+		next := e.cur
+		next.heartbeats++
+		next.last = hb.at
 		if hb.details != nil {
-			st.details = hb.details
+			next.details = hb.details
 		}
-		hb.cancel = st.cancel
+		if h.journal != nil {
+			// The record first: a heartbeat it refuses changes nothing, and the batch goes on.
+			err := h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: next.startedID,
+				heartbeats: next.heartbeats, last: next.last, details: hb.details})
+			if err != nil { // errRecordTooLarge, the only error of add
+				n := 0
+				if hb.details != nil {
+					n = len(*hb.details)
+				}
+				g.errs[i] = openswf.Errorf(openswf.KindValidation,
+					"Heartbeat details too long to record: %d bytes in UTF-8, over the limit of %d", n, journalMaxRecord)
+				continue
+			}
+		}
+		e.cur = next
+		hb.cancel = next.cancel
 		if !e.dirty {
 			e.dirty = true
 			h.dirty = append(h.dirty, hbKey{hb.runID, hb.scheduledID})
 		}
-		g.publish = append(g.publish, hbPublish{e, *st})
-		if h.journal != nil {
-			h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: st.startedID,
-				heartbeats: st.heartbeats, last: st.last, details: hb.details})
-		}
+		g.publish = append(g.publish, hbPublish{e, next})
 	}
 	if h.journal != nil {
 		if err := h.journal.write(); err != nil {
 			// What reached the file is unknown: it may be replayed at the next Open, or not. No heartbeat
 			// can be answered from here on without risking an answer that a restart contradicts.
 			err = h.fail(err)
-			for _, o := range ops {
-				o.done <- err
+			for i, o := range ops {
+				if g.errs[i] != nil {
+					o.done <- g.errs[i]
+				} else {
+					o.done <- err
+				}
 			}
 			return
 		}

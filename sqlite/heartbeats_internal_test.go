@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -76,4 +79,107 @@ func TestHeartbeats_FailedSyncIsNeitherAnsweredNorSeen(t *testing.T) {
 	if _, err := s.RecordHeartbeat(ctx, "run1", 5, 6, nil, at.Add(3*time.Second)); err != nil {
 		t.Errorf("heartbeat after reopening: %v", err)
 	}
+}
+
+var hbAt = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// openWithTasks opens a store at path and starts the activity tasks of run1 scheduled at ids, each with
+// started id id+1.
+func openWithTasks(t *testing.T, path string, opts Options, ids ...int64) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &openswf.Execution{Domain: "d1", WorkflowID: "wf1", RunID: "run1", Version: 1, Open: true, StartedAt: hbAt}
+	tr := &openswf.Transition{Execution: x, Create: true}
+	for _, id := range ids {
+		tr.PutActivities = append(tr.PutActivities, &openswf.ActivityTask{Domain: "d1", WorkflowID: "wf1",
+			RunID: "run1", ScheduledID: id, ActivityID: fmt.Sprint(id), TaskList: "tl", ScheduledAt: hbAt,
+			StartedID: id + 1, StartedAt: hbAt})
+	}
+	if err := s.Apply(t.Context(), tr); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// wantHeartbeatState fails the test unless task id of run1 has counted n heartbeats and holds details d.
+func wantHeartbeatState(t *testing.T, s *Store, when string, id, n int64, d string) {
+	t.Helper()
+	a, err := s.GetActivity(t.Context(), "run1", id)
+	if err != nil {
+		t.Fatalf("%s: %v", when, err)
+	}
+	if a.Heartbeats != n || a.Details == nil || *a.Details != d {
+		got := "none"
+		if a.Details != nil {
+			got = fmt.Sprintf("%.40q", *a.Details)
+		}
+		t.Errorf("%s: task %d has %d heartbeats, details %s; want %d, %.40q", when, id, a.Heartbeats, got, n, d)
+	}
+}
+
+// A heartbeat whose record would be over the journal's limit is refused as invalid, alone: the other
+// heartbeats of its batch are answered and kept, the journal does not fail, and the task's state is as if
+// the refused heartbeat had not come.
+func TestHeartbeats_RecordOverTheLimitIsRefusedAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "openswf.db")
+	ctx := t.Context()
+	s := openWithTasks(t, path, Options{}, 5, 7)
+	d := "small"
+	if _, err := s.RecordHeartbeat(ctx, "run1", 5, 6, &d, hbAt); err != nil {
+		t.Fatal(err)
+	}
+	release, err := s.HoldWriter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.Repeat("\uFFFD", 400_000) // 1.2 MB, as invalid UTF-8 once became
+	errs := make(chan error, 3)
+	var wg sync.WaitGroup
+	for _, call := range []struct {
+		id      int64
+		details *string
+	}{{5, &huge}, {7, &d}, {7, &d}} {
+		wg.Go(func() {
+			_, err := s.RecordHeartbeat(ctx, "run1", call.id, call.id+1, call.details, hbAt.Add(time.Second))
+			if call.details == &huge {
+				if openswf.KindOf(err) != openswf.KindValidation {
+					errs <- fmt.Errorf("heartbeat over the limit: %v, want KindValidation", err)
+				}
+				return
+			}
+			if err != nil {
+				errs <- fmt.Errorf("heartbeat in the same batch: %v", err)
+			}
+		})
+	}
+	for s.Queued() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	release()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if err := s.w.hb.err(); err != nil {
+		t.Errorf("journal after a refused heartbeat: %v", err)
+	}
+	wantHeartbeatState(t, s, "after the refused heartbeat", 5, 1, d)
+	wantHeartbeatState(t, s, "beside the refused heartbeat", 7, 2, d)
+	if _, err := s.RecordHeartbeat(ctx, "run1", 5, 6, nil, hbAt.Add(2*time.Second)); err != nil {
+		t.Fatalf("heartbeat after the refused one: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	wantHeartbeatState(t, s, "after reopening", 5, 2, d)
+	wantHeartbeatState(t, s, "after reopening", 7, 2, d)
 }

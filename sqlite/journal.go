@@ -29,10 +29,19 @@ import (
 const (
 	journalMagic      = "OSWFHB01"
 	journalHeaderSize = 16
-	// journalMaxRecord bounds a record's payload: a run id and details are far smaller (details ≤ 32 KiB
-	// by the model); a larger length is a torn or foreign file.
+	// journalFrameSize is a record's length and checksum, before its payload.
+	journalFrameSize = 8
+	// journalMaxRecord bounds a record's payload. The writer refuses to write a longer one and replay
+	// takes one for the end of the journal, through the one check payloadFits: a record that replay would
+	// not read is never written, let alone acknowledged. A run id and details are far smaller: the model
+	// allows heartbeat details 2048 characters (LimitedData), and no string of SWF's more than 32768
+	// (Data), 128 KiB in UTF-8 at most.
 	journalMaxRecord = 1 << 20
 )
+
+// payloadFits reports whether a record's payload of n bytes is within the journal's limit. It is the one
+// check of that limit, made by the writer (add) and by replay (readJournal).
+func payloadFits(n uint64) bool { return n <= journalMaxRecord }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -90,7 +99,7 @@ func readJournal(data []byte) []journalRecord {
 	var recs []journalRecord
 	for p := data[journalHeaderSize:]; len(p) >= 8; {
 		n := binary.LittleEndian.Uint32(p)
-		if n > journalMaxRecord || int(n) > len(p)-8 {
+		if !payloadFits(uint64(n)) || int(n) > len(p)-8 {
 			break
 		}
 		payload := p[8 : 8+n]
@@ -125,27 +134,46 @@ func (j *journal) reset() error {
 	return nil
 }
 
-// add encodes r into the pending buffer; flush writes it.
-func (j *journal) add(r journalRecord) {
-	start := len(j.buf)
-	j.buf = append(j.buf, 0, 0, 0, 0, 0, 0, 0, 0)
-	j.buf = binary.AppendUvarint(j.buf, uint64(len(r.runID)))
-	j.buf = append(j.buf, r.runID...)
-	j.buf = binary.AppendVarint(j.buf, r.scheduledID)
-	j.buf = binary.AppendVarint(j.buf, r.startedID)
-	j.buf = binary.AppendVarint(j.buf, r.heartbeats)
-	j.buf = binary.AppendVarint(j.buf, r.last)
-	if r.details == nil {
-		j.buf = append(j.buf, 0)
-	} else {
-		j.buf = append(j.buf, 1)
-		j.buf = binary.AppendUvarint(j.buf, uint64(len(*r.details)))
-		j.buf = append(j.buf, *r.details...)
+// add encodes r into the pending buffer; write writes it. It refuses a record whose payload is over the
+// limit (payloadFits), which replay would not read, and leaves the buffer as it was.
+func (j *journal) add(r journalRecord) error {
+	buf, err := appendRecord(j.buf, j.salt, r)
+	if err != nil {
+		return err
 	}
-	payload := j.buf[start+8:]
-	binary.LittleEndian.PutUint32(j.buf[start:], uint32(len(payload)))
-	crc := crc32.Update(crc32.Checksum(j.salt[:], castagnoli), castagnoli, payload)
-	binary.LittleEndian.PutUint32(j.buf[start+4:], crc)
+	j.buf = buf
+	return nil
+}
+
+// errRecordTooLarge is what appendRecord reports for a record over the journal's limit.
+var errRecordTooLarge = errors.New("heartbeat record over the journal's limit")
+
+// appendRecord appends r, framed under salt, to buf. A record over the journal's limit is not appended:
+// it returns buf as it was (its capacity aside) and errRecordTooLarge.
+func appendRecord(buf []byte, salt [8]byte, r journalRecord) ([]byte, error) {
+	start := len(buf)
+	buf = append(buf, 0, 0, 0, 0, 0, 0, 0, 0)
+	buf = binary.AppendUvarint(buf, uint64(len(r.runID)))
+	buf = append(buf, r.runID...)
+	buf = binary.AppendVarint(buf, r.scheduledID)
+	buf = binary.AppendVarint(buf, r.startedID)
+	buf = binary.AppendVarint(buf, r.heartbeats)
+	buf = binary.AppendVarint(buf, r.last)
+	if r.details == nil {
+		buf = append(buf, 0)
+	} else {
+		buf = append(buf, 1)
+		buf = binary.AppendUvarint(buf, uint64(len(*r.details)))
+		buf = append(buf, *r.details...)
+	}
+	payload := buf[start+journalFrameSize:]
+	if !payloadFits(uint64(len(payload))) {
+		return buf[:start], fmt.Errorf("%w: %d bytes, at most %d", errRecordTooLarge, len(payload), journalMaxRecord)
+	}
+	binary.LittleEndian.PutUint32(buf[start:], uint32(len(payload)))
+	crc := crc32.Update(crc32.Checksum(salt[:], castagnoli), castagnoli, payload)
+	binary.LittleEndian.PutUint32(buf[start+4:], crc)
+	return buf, nil
 }
 
 // write appends the pending records to the file, unsynced.

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,13 +32,17 @@ func TestJournal_ReadsUpToDamage(t *testing.T) {
 		{runID: "run-b", scheduledID: 1 << 40, startedID: 1<<40 + 1, heartbeats: 1 << 50, last: -7, details: &empty},
 	}
 	for _, r := range want[:2] {
-		j.add(r)
+		if err := j.add(r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := errors.Join(j.write(), j.sync()); err != nil {
 		t.Fatal(err)
 	}
 	sizeAfterTwo := j.size
-	j.add(want[2])
+	if err := j.add(want[2]); err != nil {
+		t.Fatal(err)
+	}
 	if err := errors.Join(j.write(), j.sync()); err != nil {
 		t.Fatal(err)
 	}
@@ -88,4 +94,34 @@ func TestJournal_LockedAgainstASecondOpener(t *testing.T) {
 		t.Fatalf("open after close: %v", err)
 	}
 	j2.close(true)
+}
+
+// The writer refuses a record that replay would not read, and leaves the pending records as they were;
+// details of the longest string the model allows (32768 characters, Data's bound, beyond the 2048 of a
+// heartbeat's LimitedData), each 4 bytes in UTF-8, are far within the limit and read back.
+func TestJournal_WriterRefusesRecordsOverTheLimit(t *testing.T) {
+	j := &journal{salt: [8]byte{1}}
+	small := journalRecord{runID: "run-a", scheduledID: 5, startedID: 6, heartbeats: 1, last: 100}
+	if err := j.add(small); err != nil {
+		t.Fatal(err)
+	}
+	before := bytes.Clone(j.buf)
+	huge := strings.Repeat("x", journalMaxRecord)
+	r := small
+	r.details = &huge
+	if err := j.add(r); !errors.Is(err, errRecordTooLarge) {
+		t.Fatalf("add of a record over the limit: %v, want errRecordTooLarge", err)
+	}
+	if !bytes.Equal(j.buf, before) {
+		t.Fatalf("a refused record changed the pending buffer")
+	}
+	largest := strings.Repeat("\U0001D11E", 32768)
+	r.details = &largest
+	if err := j.add(r); err != nil {
+		t.Fatalf("add of the largest legal record (%d bytes of details): %v", len(largest), err)
+	}
+	data := append(append([]byte(journalMagic), j.salt[:]...), j.buf...)
+	if diff := cmp.Diff([]journalRecord{small, r}, readJournal(data), cmp.AllowUnexported(journalRecord{})); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
 }
