@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -182,4 +183,44 @@ func TestHeartbeats_RecordOverTheLimitIsRefusedAlone(t *testing.T) {
 	defer s.Close()
 	wantHeartbeatState(t, s, "after reopening", 5, 2, d)
 	wantHeartbeatState(t, s, "after reopening", 7, 2, d)
+}
+
+// Open refuses a journal damaged before records of its round, naming the file, the offset and what to do;
+// truncating the file there, as the message says, starts the store with the records before it.
+func TestStore_OpenRefusesDamagedJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "openswf.db")
+	if err := openWithTasks(t, path, Options{}, 5).Close(); err != nil {
+		t.Fatal(err)
+	}
+	var recs []journalRecord
+	for n := range int64(3) {
+		d := fmt.Sprintf("d%d", n+1)
+		recs = append(recs, journalRecord{runID: "run1", scheduledID: 5, startedID: 6, heartbeats: n + 1,
+			last: hbAt.Add(time.Duration(n) * time.Second).UnixNano(), details: &d})
+	}
+	data, offsets := encodeJournal(t, [8]byte{9, 9, 9}, recs)
+	data[offsets[1]+journalFrameSize+1] ^= 0x20
+	if err := os.WriteFile(path+"-hb", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := Open(t.Context(), path, Options{})
+	if err == nil {
+		t.Fatal("Open of a store whose journal is damaged succeeded")
+	}
+	for _, want := range []string{path + "-hb", fmt.Sprintf("byte %d", offsets[1]), fmt.Sprintf("truncate -s %d", offsets[1]), "move the file aside"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Open: %v\nwant it to say %q", err, want)
+		}
+	}
+
+	if err := os.Truncate(path+"-hb", int64(offsets[1])); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.Context(), path, Options{})
+	if err != nil {
+		t.Fatalf("Open after truncating the journal: %v", err)
+	}
+	defer s.Close()
+	wantHeartbeatState(t, s, "after truncating the journal", 5, 1, "d1")
 }
