@@ -26,6 +26,8 @@ const (
 	TypeThrottling = "com.amazon.coral.availability#ThrottlingException"
 	// TypeMethodNotAllowed is the __type of a request that is not a POST (HTTP 405).
 	TypeMethodNotAllowed = "MethodNotAllowedException"
+	// TypeServiceUnavailable is the __type of a request the server cannot serve for now (HTTP 503).
+	TypeServiceUnavailable = "ServiceUnavailable"
 )
 
 // ContentType is the media type of every AWS JSON 1.0 response body.
@@ -95,6 +97,16 @@ func UnknownOperation(target string) *Fault {
 // purpose: clients never see internal details.
 func InternalFailure() *Fault {
 	return &Fault{Status: http.StatusInternalServerError, Type: TypeInternalFailure, Message: internalFailureMessage}
+}
+
+// ServiceUnavailable returns the HTTP 503 fault of a request the server cannot serve for now, such as a
+// write while its storage is full. Every SDK retries a 503 with backoff (botocore's and the AWS SDK for
+// Go v2's standard retryers count it among the transient errors), where a 500 InternalFailure would
+// tell the operator of a bug; the message says only that it is worth retrying. A handler that returns it
+// wrapped together with the cause (fmt.Errorf("%w: %w", ServiceUnavailable(msg), cause)) has the cause
+// logged with the request id, and not answered.
+func ServiceUnavailable(msg string) *Fault {
+	return &Fault{Status: http.StatusServiceUnavailable, Type: TypeServiceUnavailable, Message: msg}
 }
 
 // RequestTooLarge returns the HTTP 413 fault for a request body longer than limit bytes.

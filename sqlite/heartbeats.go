@@ -115,11 +115,13 @@ func (h *heartbeats) stopSyncer() {
 	<-h.syncerEnd
 }
 
+// fail marks the journal failed, unless it is already, and returns the failure that heartbeats answer:
+// a storage fault as such (storageFault), for the client to retry.
 func (h *heartbeats) fail(err error) error {
 	h.failedMu.Lock()
 	defer h.failedMu.Unlock()
 	if h.failed == nil {
-		h.failed = fmt.Errorf("heartbeat journal: %w", err)
+		h.failed = fmt.Errorf("heartbeat journal: %w", storageFault(err))
 	}
 	return h.failed
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,8 +47,8 @@ func TestHeartbeats_FailedSyncIsNeitherAnsweredNorSeen(t *testing.T) {
 		return nil
 	}
 	d2 := "second"
-	if _, err := s.RecordHeartbeat(ctx, "run1", 5, 6, &d2, at.Add(time.Second)); !errors.Is(err, syscall.EIO) {
-		t.Fatalf("heartbeat whose sync failed: %v, want EIO", err)
+	if _, err := s.RecordHeartbeat(ctx, "run1", 5, 6, &d2, at.Add(time.Second)); !errors.Is(err, syscall.EIO) || openswf.KindOf(err) != openswf.KindUnavailable {
+		t.Fatalf("heartbeat whose sync failed: %v, want EIO as KindUnavailable", err)
 	}
 	a, err := s.GetActivity(ctx, "run1", 5)
 	if err != nil {
@@ -224,3 +225,41 @@ func TestStore_OpenRefusesDamagedJournal(t *testing.T) {
 	defer s.Close()
 	wantHeartbeatState(t, s, "after truncating the journal", 5, 1, "d1")
 }
+
+// The storage's faults, and only they, are classified as KindUnavailable, with the cause kept.
+func TestStorageFault_Classifies(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("write x: %w", syscall.ENOSPC), true},
+		{fmt.Errorf("sync x: %w", syscall.EIO), true},
+		{syscall.EDQUOT, true},
+		{syscall.EROFS, true},
+		{codedError(13), true},   // SQLITE_FULL
+		{codedError(10), true},   // SQLITE_IOERR
+		{codedError(3338), true}, // SQLITE_IOERR_WRITE
+		{codedError(5), false},   // SQLITE_BUSY
+		{codedError(19), false},  // SQLITE_CONSTRAINT
+		{syscall.EBADF, false},
+		{openswf.ErrConflict, false},
+		{context.Canceled, false},
+	} {
+		got := storageFault(tc.err)
+		if isUnavailable := openswf.KindOf(got) == openswf.KindUnavailable; isUnavailable != tc.want {
+			t.Errorf("storageFault(%v): kind %d, want unavailable %v", tc.err, openswf.KindOf(got), tc.want)
+		}
+		if !errors.Is(got, tc.err) {
+			t.Errorf("storageFault(%v) = %v, which lost its cause", tc.err, got)
+		}
+	}
+	if storageFault(nil) != nil {
+		t.Error("storageFault(nil) is not nil")
+	}
+}
+
+// codedError is an error with an SQLite result code, as modernc.org/sqlite's.
+type codedError int
+
+func (c codedError) Error() string { return fmt.Sprintf("sqlite error (%d)", int(c)) }
+func (c codedError) Code() int     { return int(c) }

@@ -257,11 +257,12 @@ func (w *writer) commitBatch(batch []*op) {
 // op may have left half its changes behind, or taken the whole transaction down with it (SQLITE_FULL,
 // SQLITE_IOERR and SQLITE_NOMEM roll it back), so the transaction is rolled back, that op is answered, and
 // the others run again in a new transaction, each in a savepoint. If the transaction cannot begin or
-// commit, every op of the batch gets that error: none of them committed.
+// commit, every op of the batch gets that error: none of them committed. A storage fault among these
+// errors is answered as such (storageFault), for the client to retry.
 func (w *writer) commitSQL(batch []*op) {
 	errs, broken, err := w.runBatch(batch, false)
 	if broken >= 0 {
-		batch[broken].done <- errs[broken]
+		batch[broken].done <- storageFault(errs[broken])
 		batch = slices.Delete(slices.Clone(batch), broken, broken+1)
 		errs, _, err = w.runBatch(batch, true)
 	}
@@ -279,9 +280,9 @@ func (w *writer) commitSQL(batch []*op) {
 	}
 	for i, o := range batch {
 		if err != nil {
-			o.done <- err
+			o.done <- storageFault(err)
 		} else {
-			o.done <- errs[i]
+			o.done <- storageFault(errs[i])
 		}
 	}
 }
