@@ -65,15 +65,17 @@ type journalRecord struct {
 	details     *string
 }
 
-// journal is the open journal file. Only the writer goroutine uses it after Open.
+// journal is the open journal file. Only the writer goroutine uses it after Open, but for sync, which the
+// syncer calls.
 type journal struct {
 	f    *os.File
 	path string
 	salt [8]byte
 	size int64 // bytes written, header included
 	buf  []byte
-	// failSync, when set (by tests), runs before each sync; its error fails the sync.
-	failSync func() error
+	// failWrite and failSync, when set (by tests), run before each write and each sync; an error fails
+	// the write or the sync as the file system's would.
+	failWrite, failSync func() error
 }
 
 // openJournal opens (creating if needed) the journal at path and locks it against other processes, which
@@ -239,20 +241,18 @@ func roundGoesOn(data []byte, from int, seed uint32) bool {
 }
 
 // reset starts the journal over, empty, under a new salt, and syncs it. The file keeps its length: what
-// lies past the header is from before and fails its checksums.
+// lies past the header is from before and fails its checksums. On error the header on disk may be the old
+// one, the new one or neither, and the journal must not be written to until a reset succeeds.
 func (j *journal) reset() error {
 	if _, err := rand.Read(j.salt[:]); err != nil {
-		return err
+		return fmt.Errorf("draw salt for %s: %w", j.path, err)
 	}
 	hdr := append([]byte(journalMagic), j.salt[:]...)
 	if _, err := j.f.WriteAt(hdr, 0); err != nil {
 		return fmt.Errorf("write %s: %w", j.path, err)
 	}
 	j.size = journalHeaderSize
-	if err := syscall.Fdatasync(int(j.f.Fd())); err != nil {
-		return fmt.Errorf("sync %s: %w", j.path, err)
-	}
-	return nil
+	return j.sync()
 }
 
 // add encodes r into the pending buffer; write writes it. It refuses a record whose payload is over the
@@ -301,6 +301,12 @@ func appendRecord(buf []byte, salt [8]byte, r journalRecord) ([]byte, error) {
 func (j *journal) write() error {
 	if len(j.buf) == 0 {
 		return nil
+	}
+	if j.failWrite != nil {
+		if err := j.failWrite(); err != nil {
+			j.buf = j.buf[:0]
+			return fmt.Errorf("write %s: %w", j.path, err)
+		}
 	}
 	n, err := j.f.WriteAt(j.buf, j.size)
 	j.size += int64(n)
