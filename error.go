@@ -34,6 +34,9 @@ const (
 	KindTooManyTags
 	// KindConflict is a lost optimistic-concurrency race; the engine retries it and clients never see it.
 	KindConflict
+	// KindUnavailable is a write the storage could not take for now (a full disk or quota, an I/O
+	// error): nothing of it was acknowledged, and the client should retry later.
+	KindUnavailable
 )
 
 // Error is openswf's classified error.
@@ -69,3 +72,7 @@ var ErrNotFound = &Error{Kind: KindUnknownResource, Message: "not found"}
 
 // ErrExists is what stores report when a created record already exists.
 var ErrExists = &Error{Kind: KindAlreadyExists, Message: "already exists"}
+
+// ErrUnavailable is what stores wrap a storage fault in (fmt.Errorf("%w: %w", ErrUnavailable, err)), so
+// that the APIs answer a retryable fault while the cause stays in the chain for the log.
+var ErrUnavailable = &Error{Kind: KindUnavailable, Message: "storage unavailable"}

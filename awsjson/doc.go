@@ -6,7 +6,8 @@
 // SerializationException and ValidationException faults AWS does. A Server routes requests by their
 // X-Amz-Target header to the Handler registered for the operation, bounds the body size, gives every
 // response an x-amzn-RequestId, recovers handler panics and writes faults in the exact shape all AWS SDKs
-// read: {"__type":"<namespace>#<Name>","message":"…"} with HTTP 400 (500 for InternalFailure only).
+// read: {"__type":"<namespace>#<Name>","message":"…"} with HTTP 400 (500 for InternalFailure, 503 for
+// ServiceUnavailable).
 //
 // Authorization headers are parsed (ParseAuthorization) and the credential is handed to handlers through
 // the context (CredentialFrom), but nothing is verified yet: any credentials are accepted.

@@ -100,6 +100,16 @@ func InternalFailure() *Fault {
 	return &Fault{Status: http.StatusInternalServerError, Type: TypeInternalFailure, Message: internalFailureMessage}
 }
 
+// ServiceUnavailable returns the HTTP 503 fault of a request the server cannot serve for now, such as a
+// write while its storage is full or a connection over the cap. Every SDK retries a 503 with backoff by its
+// status alone (botocore, and the Go, Java and JavaScript SDKs), where a 500 InternalFailure would
+// tell the operator of a bug; the message says only that it is worth retrying. A handler that returns it
+// wrapped together with the cause (fmt.Errorf("%w: %w", ServiceUnavailable(msg), cause)) has the cause
+// logged with the request id, and not answered.
+func ServiceUnavailable(msg string) *Fault {
+	return &Fault{Status: http.StatusServiceUnavailable, Type: TypeServiceUnavailable, Message: msg}
+}
+
 // RequestTooLarge returns the HTTP 413 fault for a request body longer than limit bytes.
 func RequestTooLarge(limit int64) *Fault {
 	return &Fault{
@@ -112,13 +122,6 @@ func RequestTooLarge(limit int64) *Fault {
 // Throttling returns a ThrottlingException (HTTP 400), which every SDK retries with backoff.
 func Throttling(msg string) *Fault {
 	return NewFault(TypeThrottling, msg)
-}
-
-// ServiceUnavailable returns the HTTP 503 fault of a server that cannot take the request on now. Every AWS
-// SDK retries a 503 with backoff by its status alone (botocore, and the Go, Java and JavaScript SDKs), so
-// clients need not know the code.
-func ServiceUnavailable(msg string) *Fault {
-	return &Fault{Status: http.StatusServiceUnavailable, Type: TypeServiceUnavailable, Message: msg}
 }
 
 // methodNotAllowed is the HTTP 405 fault for any method but POST.

@@ -20,8 +20,8 @@ func TestFault_Constructors(t *testing.T) {
 		{"unknown operation", UnknownOperation("X.Y"), 400, "UnknownOperationException", "UnknownOperationException"},
 		{"internal failure", InternalFailure(), 500, "InternalFailure", "InternalFailure"},
 		{"request too large", RequestTooLarge(10), 413, "RequestEntityTooLargeException", "RequestEntityTooLargeException"},
+		{"service unavailable", ServiceUnavailable("later"), 503, "ServiceUnavailable", "ServiceUnavailable"},
 		{"throttling", Throttling("slow down"), 400, "com.amazon.coral.availability#ThrottlingException", "ThrottlingException"},
-		{"service unavailable", ServiceUnavailable("busy"), 503, "ServiceUnavailable", "ServiceUnavailable"},
 		{"modeled", NewFault("com.amazonaws.swf.base.model#UnknownResourceFault", "m"), 400, "com.amazonaws.swf.base.model#UnknownResourceFault", "UnknownResourceFault"},
 		{"zero status", &Fault{Type: "X"}, 400, "X", "X"},
 	}

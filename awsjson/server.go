@@ -214,10 +214,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Faul
 }
 
 // writeError answers err: a *Fault in its chain as is, anything else as InternalFailure after logging it.
+// A fault of the server's own (5xx, such as ServiceUnavailable) is logged too, with the rest of err's chain,
+// where a handler keeps the cause the client is not told of.
 func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, target string, err error) {
 	var f *Fault
 	if errors.As(err, &f) && f != nil {
-		if s.log.Enabled(ctx, slog.LevelDebug) {
+		if f.HTTPStatus() >= http.StatusInternalServerError {
+			s.log.WarnContext(ctx, "server fault", "request_id", RequestID(ctx), "target", target, "type", f.Type, "error", err)
+		} else if s.log.Enabled(ctx, slog.LevelDebug) {
 			s.log.DebugContext(ctx, "fault", "request_id", RequestID(ctx), "target", target, "type", f.Type, "message", f.Message)
 		}
 		writeFault(w, f)

@@ -87,6 +87,9 @@ func newTestServer(t *testing.T, maxBody int64) *testServer {
 		"RespondActivityTaskCanceled": func(ctx context.Context, body []byte) (any, error) {
 			return nil, errors.New(secretDetail)
 		},
+		"SignalWorkflowExecution": func(ctx context.Context, body []byte) (any, error) {
+			return nil, fmt.Errorf("%w: %w", ServiceUnavailable("Storage is unavailable: retry later"), errors.New(secretDetail))
+		},
 		"DeprecateDomain": func(ctx context.Context, body []byte) (any, error) {
 			return make(chan int), nil // cannot be marshalled
 		},
@@ -242,6 +245,7 @@ func TestServer_Faults(t *testing.T) {
 		{"missing target", "", `{}`, 400, TypeUnknownOperation},
 		{"modeled fault from handler", swfPrefix + "RespondActivityTaskFailed", `{"taskToken":"t"}`, 400, "com.amazonaws.swf.base.model#UnknownResourceFault"},
 		{"plain error from handler", swfPrefix + "RespondActivityTaskCanceled", `{"taskToken":"t"}`, 500, TypeInternalFailure},
+		{"unavailable from handler", swfPrefix + "SignalWorkflowExecution", `{"domain":"d","workflowId":"w","signalName":"s"}`, 503, TypeServiceUnavailable},
 		{"handler panic", swfPrefix + "RespondActivityTaskCompleted", `{"taskToken":"t"}`, 500, TypeInternalFailure},
 		{"unmarshalable output", swfPrefix + "DeprecateDomain", `{"name":"d"}`, 500, TypeInternalFailure},
 	}
@@ -293,6 +297,21 @@ func TestServer_InternalFailureIsLoggedWithRequestID(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A 503 answers only its own message; the cause the handler kept goes to the log, with the request id.
+func TestServer_ServiceUnavailableLogsItsCause(t *testing.T) {
+	ts := newTestServer(t, 0)
+	r := ts.post(t, "SignalWorkflowExecution", `{"domain":"d","workflowId":"w","signalName":"s"}`)
+	if got, want := r.body, `{"__type":"ServiceUnavailable","message":"Storage is unavailable: retry later"}`; got != want {
+		t.Errorf("body = %s, want %s", got, want)
+	}
+	log := ts.log.String()
+	for _, want := range []string{secretDetail, "request_id=" + r.header.Get("X-Amzn-RequestId")} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log = %q, want it to contain %q", log, want)
+		}
 	}
 }
 

@@ -117,12 +117,31 @@ func (n *Node) route(w http.ResponseWriter, r *http.Request) {
 	n.api.ServeHTTP(w, r)
 }
 
-// healthz answers 200 "ok" when the store answers a read within healthTimeout, 503 otherwise. The read is
-// one indexed row from the read pool: it proves the database is open and answering, and costs nothing.
+// healthReporter is a store that knows of faults a read does not show: the SQLite store's heartbeat
+// journal, which fails on a storage fault and recovers by itself (sqlite.Store.Health).
+type healthReporter interface {
+	// Health reports nil, or the fault that keeps the store from taking writes as it should.
+	Health() error
+}
+
+// healthz answers 200 "ok" when the store reports no fault and answers a read within healthTimeout, 503
+// with a short reason otherwise, so that a load balancer or an orchestrator takes the node out of service
+// while, say, its disk is full, and back once the store has recovered. The read is one indexed row from
+// the read pool: it proves the database is open and answering, and costs nothing. Nothing is written: a
+// write would itself fail on a full disk, and add load to a store in trouble.
 func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
-	_, err := n.Store.ListDomains(ctx, openswf.StatusRegistered, "", 1, false)
+	var err error
+	reason := "unavailable"
+	if hr, ok := n.Store.(healthReporter); ok {
+		if err = hr.Health(); err != nil && openswf.KindOf(err) == openswf.KindUnavailable {
+			reason = "unavailable: storage fault"
+		}
+	}
+	if err == nil {
+		_, err = n.Store.ListDomains(ctx, openswf.StatusRegistered, "", 1, false)
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
@@ -130,7 +149,7 @@ func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 			n.log.WarnContext(ctx, "health check failed", "error", err)
 		}
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, "unavailable")
+		_, _ = io.WriteString(w, reason)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +40,21 @@ import (
 //
 // The SQL ops that change a task's row change its entry only after their COMMIT: the entry goes when the
 // task is put or closed, and is marked when cancellation is requested.
+//
+// A heartbeat whose record would be over the journal's limit is refused (a validation error) before it
+// changes anything: replay would take such a record for damage.
+//
+// When the journal cannot be written or synced (a full disk, an I/O error), or cannot start over, it fails:
+// the heartbeats not yet answered get the error, and so does every heartbeat after, until the writer has
+// recovered it (recoverHeartbeats). Nothing whose write or sync failed was answered, and no reader saw it:
+// the published states are exactly what was acknowledged. Recovery therefore waits for the syncer to answer
+// what it holds, sets each entry's current state back to its published one, writes every entry that may
+// differ from its row into the rows, exactly, in one transaction, and starts the journal over under a new
+// salt, which makes every record written before it stale; only then does it clear the failure. A crash at
+// any point of it loses nothing acknowledged (see recoverHeartbeats), and a heartbeat is counted once:
+// the count goes back with the state, so the client's retry of a refused heartbeat is its first count.
+// The writer tries at the first batch after the failure, then again every so often (journalRetry) whether
+// batches come or not, so heartbeats work again by themselves once the storage takes writes.
 
 // DefaultFoldBytes is the journal length past which the writer folds the heartbeat state into the rows,
 // unless Options say otherwise. It bounds the journal's disk space and the replay at Open; a fold costs one
@@ -80,10 +96,19 @@ type heartbeats struct {
 	syncerEnd chan struct{}
 	stopOnce  sync.Once
 
-	// failed is set when the journal could not be written or synced: from then on heartbeats fail, since
-	// the entries may no longer match what a restart would replay.
+	// settled is set once, since the journal failed, every entry's current state is back to its published
+	// one; nextRecovery is when the writer may try to recover the journal again (zero: at once). Only the
+	// writer goroutine uses them.
+	settled      bool
+	nextRecovery time.Time
+
+	// failed is set when the journal could not be written, synced or started over: heartbeats fail until
+	// the writer recovers the journal, since the entries may no longer match what a restart would replay.
 	failedMu sync.Mutex
 	failed   error
+	// failures wakes the writer when the journal fails, so that it tries to recover it even if no batch
+	// comes: a failed sync is the syncer's news, not the writer's.
+	failures chan struct{}
 }
 
 // hbSync is a batch's heartbeats handed to the syncer: their ops with their outcomes, and the states to
@@ -92,6 +117,8 @@ type hbSync struct {
 	ops     []*op
 	errs    []error
 	publish []hbPublish
+	// done, if set, is closed once the syncer has answered everything handed to it before (drainSyncer).
+	done chan struct{}
 }
 
 type hbPublish struct {
@@ -101,7 +128,7 @@ type hbPublish struct {
 
 func newHeartbeats(j *journal) *heartbeats {
 	h := &heartbeats{runs: map[string]map[int64]*hbEntry{}, journal: j,
-		syncs: make(chan *hbSync, 64), syncerEnd: make(chan struct{})}
+		syncs: make(chan *hbSync, 64), syncerEnd: make(chan struct{}), failures: make(chan struct{}, 1)}
 	go h.syncer()
 	return h
 }
@@ -112,13 +139,34 @@ func (h *heartbeats) stopSyncer() {
 	<-h.syncerEnd
 }
 
+// drainSyncer returns once the syncer has answered every batch handed to it so far. Only the writer
+// goroutine, the one that hands batches over, calls it, and only while the syncer runs.
+func (h *heartbeats) drainSyncer() {
+	done := make(chan struct{})
+	h.syncs <- &hbSync{done: done}
+	<-done
+}
+
+// fail marks the journal failed, unless it is already, and returns the failure that heartbeats answer:
+// a storage fault as such (storageFault), for the client to retry.
 func (h *heartbeats) fail(err error) error {
 	h.failedMu.Lock()
 	defer h.failedMu.Unlock()
 	if h.failed == nil {
-		h.failed = fmt.Errorf("heartbeat journal: %w", err)
+		h.failed = fmt.Errorf("heartbeat journal: %w", storageFault(err))
+		select {
+		case h.failures <- struct{}{}:
+		default: // the writer has news of a failure already
+		}
 	}
 	return h.failed
+}
+
+// recovered clears the journal's failure.
+func (h *heartbeats) recovered() {
+	h.failedMu.Lock()
+	defer h.failedMu.Unlock()
+	h.failed = nil
 }
 
 func (h *heartbeats) err() error {
@@ -145,8 +193,12 @@ func (h *heartbeats) syncer() {
 				break drain
 			}
 		}
-		var err error
-		if h.journal != nil {
+		// Once the journal has failed, nothing is synced nor answered as done until the writer has recovered
+		// it, not even a batch whose records were written before the failure: the answer after a failed
+		// sync could be a success (a failed writeback is reported once, and the next fdatasync succeeds
+		// without the pages it lost), and the states published must stay those acknowledged.
+		err := h.err()
+		if err == nil && h.journal != nil && slices.ContainsFunc(group, func(g *hbSync) bool { return len(g.ops) > 0 }) {
 			if err = h.journal.sync(); err != nil {
 				err = h.fail(err)
 			}
@@ -162,11 +214,14 @@ func (h *heartbeats) syncer() {
 		}
 		for _, g := range group {
 			for i, o := range g.ops {
-				if err != nil {
+				if err != nil && g.errs[i] == nil {
 					o.done <- err
 				} else {
 					o.done <- g.errs[i]
 				}
+			}
+			if g.done != nil {
+				close(g.done)
 			}
 		}
 		clear(group)
@@ -240,7 +295,8 @@ type hbOp struct {
 }
 
 // runHeartbeats runs the heartbeat ops of a batch after its SQL ops, writes their records to the journal,
-// and hands them to the syncer, which answers them.
+// and hands them to the syncer, which answers them. While the journal has failed, it answers them with the
+// failure.
 func (w *writer) runHeartbeats(ops []*op) {
 	h := w.hb
 	if err := h.err(); err != nil {
@@ -274,34 +330,50 @@ func (w *writer) runHeartbeats(ops []*op) {
 			r[hb.scheduledID] = e
 			h.mu.Unlock()
 		}
-		st := &e.cur
-		if st.startedID == 0 || st.startedID != hb.startedID {
+		if e.cur.startedID == 0 || e.cur.startedID != hb.startedID {
 			g.errs[i] = openswf.ErrNotFound
 			continue
 		}
-		st.heartbeats++
-		st.last = hb.at
+		next := e.cur
+		next.heartbeats++
+		next.last = hb.at
 		if hb.details != nil {
-			st.details = hb.details
+			next.details = hb.details
 		}
-		hb.cancel = st.cancel
+		if h.journal != nil {
+			// The record first: a heartbeat it refuses changes nothing, and the batch goes on.
+			err := h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: next.startedID,
+				heartbeats: next.heartbeats, last: next.last, details: hb.details})
+			if err != nil { // errRecordTooLarge, the only error of add
+				n := 0
+				if hb.details != nil {
+					n = len(*hb.details)
+				}
+				g.errs[i] = openswf.Errorf(openswf.KindValidation,
+					"Heartbeat details too long to record: %d bytes in UTF-8, over the limit of %d", n, journalMaxRecord)
+				continue
+			}
+		}
+		e.cur = next
+		hb.cancel = next.cancel
 		if !e.dirty {
 			e.dirty = true
 			h.dirty = append(h.dirty, hbKey{hb.runID, hb.scheduledID})
 		}
-		g.publish = append(g.publish, hbPublish{e, *st})
-		if h.journal != nil {
-			h.journal.add(journalRecord{runID: hb.runID, scheduledID: hb.scheduledID, startedID: st.startedID,
-				heartbeats: st.heartbeats, last: st.last, details: hb.details})
-		}
+		g.publish = append(g.publish, hbPublish{e, next})
 	}
 	if h.journal != nil {
 		if err := h.journal.write(); err != nil {
 			// What reached the file is unknown: it may be replayed at the next Open, or not. No heartbeat
-			// can be answered from here on without risking an answer that a restart contradicts.
+			// can be answered until the journal has started over (recoverHeartbeats), which also sets
+			// these entries back to what was acknowledged.
 			err = h.fail(err)
-			for _, o := range ops {
-				o.done <- err
+			for i, o := range ops {
+				if g.errs[i] != nil {
+					o.done <- g.errs[i]
+				} else {
+					o.done <- err
+				}
 			}
 			return
 		}
@@ -336,17 +408,35 @@ func (h *heartbeats) foldDue() bool {
 }
 
 // fold writes the state of every entry changed since the last fold into its row, in one transaction, and
-// then starts the journal over. On error the entries stay changed and the journal keeps its records.
+// then starts the journal over. If the transaction fails, the entries stay changed and the journal keeps
+// its records; if the journal cannot start over, it fails (see foldEntries). A failed journal is not
+// folded: recoverHeartbeats does that.
 func (w *writer) fold() error {
-	h := w.hb
-	if err := h.err(); err != nil {
+	if err := w.hb.err(); err != nil {
 		return err
 	}
+	return w.foldEntries(false)
+}
+
+// foldEntries writes the current state of every entry changed since the last fold into its row, in one
+// transaction, and then starts the journal over. exact writes each state as it is; otherwise a row that
+// holds a later count keeps it (writeHeartbeatState).
+//
+// If the journal cannot start over, it fails: the header on disk may then be the old one, the new one or
+// neither, and a record written after it could be under another salt than the header's, lost to replay.
+// The records already written stay valid either way: their states are in the rows now, and replaying
+// them changes nothing.
+func (w *writer) foldEntries(exact bool) error {
+	h := w.hb
 	if len(h.dirty) > 0 {
 		err := w.inTransaction(func() error {
 			for _, k := range h.dirty {
 				if e := h.entry(k.runID, k.scheduledID); e != nil && e.dirty {
-					if err := w.writeHeartbeatState(k, e.cur, e.cur.details); err != nil {
+					write := w.writeHeartbeatState
+					if exact {
+						write = w.setHeartbeatState
+					}
+					if err := write(k, e.cur, e.cur.details); err != nil {
 						return err
 					}
 				}
@@ -354,7 +444,7 @@ func (w *writer) fold() error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("fold heartbeats: %w", err)
+			return fmt.Errorf("fold heartbeats: %w", storageFault(err))
 		}
 		for _, k := range h.dirty {
 			if e := h.entry(k.runID, k.scheduledID); e != nil {
@@ -363,12 +453,106 @@ func (w *writer) fold() error {
 		}
 		h.dirty = h.dirty[:0]
 	}
-	if h.journal != nil && h.journal.size > journalHeaderSize {
+	if h.journal != nil && (exact || h.journal.size > journalHeaderSize) {
 		if err := h.journal.reset(); err != nil {
-			// The records stay valid: a replay of folded state changes nothing.
-			return fmt.Errorf("fold heartbeats: %w", err)
+			h.fail(err)
+			return fmt.Errorf("fold heartbeats: %w", storageFault(err))
 		}
 	}
+	return nil
+}
+
+// closeFold is the fold at Close, once the syncer has stopped: it recovers a failed journal first, so that
+// a store whose storage came back still puts every heartbeat into the rows and removes the journal.
+func (w *writer) closeFold() error {
+	if w.hb.err() != nil {
+		if err := w.recoverHeartbeats(false); err != nil {
+			return err
+		}
+	}
+	return w.fold()
+}
+
+// journalRetry bounds how often the writer tries to recover a failed journal: at least journalRetryMin
+// apart, and journalRetryFactor times as long apart as the last try took, up to journalRetryMax. A try
+// on a full disk costs a fold's worth of UPDATEs before the COMMIT fails, as much as a couple of seconds
+// with tens of thousands of tasks heartbeating; the factor keeps the writer's time on tries that fail
+// under a tenth, so that the SQL ops that still succeed keep going.
+const (
+	journalRetryMin    = 250 * time.Millisecond
+	journalRetryMax    = 10 * time.Second
+	journalRetryFactor = 10
+)
+
+// maybeRecoverHeartbeats tries to recover a failed journal if a try is due. The writer calls it between
+// batches and when its retry timer fires; it reports how long to wait for the next try, and whether the
+// journal is still failed.
+func (w *writer) maybeRecoverHeartbeats() (wait time.Duration, failed bool) {
+	h := w.hb
+	if h.err() == nil {
+		return 0, false
+	}
+	if now := time.Now(); now.Before(h.nextRecovery) {
+		return h.nextRecovery.Sub(now), true
+	}
+	start := time.Now()
+	if w.recoverHeartbeats(true) == nil {
+		return 0, false
+	}
+	took := time.Since(start)
+	wait = min(max(journalRetryMin, journalRetryFactor*took), journalRetryMax)
+	h.nextRecovery = time.Now().Add(wait)
+	return wait, true
+}
+
+// recoverHeartbeats brings a failed journal back:
+//
+//  1. Once per failure, it waits for the syncer to answer every batch handed to it (unless the syncer has
+//     stopped, at Close), which, the journal having failed, publishes nothing more: from then on each
+//     entry's published state is exactly the last acknowledged. It sets each entry's current state back
+//     to the published one, and marks changed every entry whose current state was ahead. Rows may hold a
+//     state that was never acknowledged (a fold writes states still syncing) and, for a heartbeat that
+//     comes later, the same count; so these rows are written exactly, not only when their count is
+//     lower.
+//  2. It writes every changed entry into its row, exactly, in one transaction (foldEntries(true)).
+//  3. It starts the journal over under a new salt and syncs it, which makes every record before stale.
+//  4. It clears the failure; heartbeats are taken again.
+//
+// A crash before 2 commits replays the journal as it is: every acknowledged record (they were synced),
+// and perhaps some never acknowledged, as after any crash. A crash between 2 and 3 replays the same
+// records over rows that hold at least every acknowledged state: what was acknowledged is there, and
+// a later record that was not may win, as it may after any crash. After 3, replay reads nothing, and
+// the rows hold exactly the acknowledged states. A step that fails leaves the journal failed, and the
+// next try starts again from the first step not done (step 1 is done once, since nothing advances an
+// entry while the journal has failed; a fold that committed has nothing left to write).
+func (w *writer) recoverHeartbeats(syncerRunning bool) error {
+	h := w.hb
+	if !h.settled {
+		if syncerRunning {
+			h.drainSyncer()
+		}
+		h.mu.RLock() // the syncer publishes nothing more, but pub is its field
+		for runID, r := range h.runs {
+			for id, e := range r {
+				if e.cur == e.pub {
+					continue
+				}
+				e.cur = e.pub
+				if !e.dirty {
+					e.dirty = true
+					h.dirty = append(h.dirty, hbKey{runID, id})
+				}
+			}
+		}
+		h.mu.RUnlock()
+		h.settled = true
+	}
+	if err := w.foldEntries(true); err != nil {
+		return fmt.Errorf("recover heartbeat journal: %w", err)
+	}
+	h.settled = false
+	h.nextRecovery = time.Time{}
+	h.recovered()
 	return nil
 }
 
@@ -394,6 +578,13 @@ func (w *writer) inTransaction(fn func() error) error {
 // replay of a record already folded). details nil keeps the row's details.
 func (w *writer) writeHeartbeatState(k hbKey, st hbState, details *string) error {
 	_, err := w.exec(w.foldHeartbeat, st.heartbeats, nullNanos(st.last), details, k.runID, k.scheduledID, st.startedID, st.heartbeats)
+	return err
+}
+
+// setHeartbeatState writes a task's heartbeat state into its row as it is, whatever the row holds, details
+// included (nil clears them): an entry's whole state, which recovery writes over a state never acknowledged.
+func (w *writer) setHeartbeatState(k hbKey, st hbState, details *string) error {
+	_, err := w.exec(w.setHeartbeat, st.heartbeats, nullNanos(st.last), details, k.runID, k.scheduledID, st.startedID)
 	return err
 }
 

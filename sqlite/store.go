@@ -204,6 +204,21 @@ func baseURI(path string) (string, error) {
 	return "file:" + esc + "?mode=rwc", nil
 }
 
+// Health reports whether the store takes writes as it should: nil, or what stops it. A failed heartbeat
+// journal stops heartbeats until the writer has recovered it, which it tries by itself every so often
+// (heartbeats.go); the error is then a storage fault (openswf.KindUnavailable) when the storage caused it.
+// Health writes nothing: a health check that wrote would itself fail on a full disk, and add writes under
+// load. A closed store reports ErrClosed.
+func (s *Store) Health() error {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	return s.w.hb.err()
+}
+
 // Stats reports the writer's counters.
 func (s *Store) Stats() Stats {
 	return Stats{Batches: s.batches.Load(), Ops: s.nops.Load()}

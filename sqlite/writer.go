@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/openswf/openswf"
 )
@@ -48,6 +49,7 @@ type writer struct {
 	insertType, updateType, deleteType *sql.Stmt
 	insertSecret, selectSecret         *sql.Stmt
 	selectHeartbeat, foldHeartbeat     *sql.Stmt
+	setHeartbeat                       *sql.Stmt
 
 	prepared []*sql.Stmt
 
@@ -109,6 +111,9 @@ func newWriter(ctx context.Context, conn *sql.Conn) (*writer, error) {
 		// A fold or a replay never takes a task's heartbeat count back.
 		{&w.foldHeartbeat, `UPDATE activities SET heartbeats = ?, last_heartbeat = ?, details = COALESCE(?, details)
 			WHERE run_id = ? AND scheduled_id = ? AND started_id = ? AND heartbeats < ?`},
+		// Only the recovery of a failed journal sets a state whatever the row holds (recoverHeartbeats).
+		{&w.setHeartbeat, `UPDATE activities SET heartbeats = ?, last_heartbeat = ?, details = ?
+			WHERE run_id = ? AND scheduled_id = ? AND started_id = ?`},
 		{&w.putTimer, "INSERT OR REPLACE INTO timers (run_id, kind, id, domain, due) VALUES (?, ?, ?, ?, ?)"},
 		{&w.deleteTimer, "DELETE FROM timers WHERE run_id = ? AND kind = ? AND id = ?"},
 
@@ -189,17 +194,32 @@ func (s *Store) submit(ctx context.Context, o *op) error {
 }
 
 // run is the writer goroutine: it takes the first queued op, adds whatever else is already queued up to
-// maxBatch, commits them together, and answers them. It returns once Close has closed the queue and the
-// queue is empty.
+// maxBatch, commits them together, and answers them. While the heartbeat journal has failed, it tries to
+// recover it before a batch and, with no batch coming, on a timer. It returns once Close has closed the
+// queue and the queue is empty.
 func (s *Store) run(maxBatch int) {
 	defer close(s.writerDone)
 	batch := make([]*op, 0, maxBatch)
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	var retryC <-chan time.Time // nil unless the journal has failed
 	for {
-		o, ok := <-s.ops
+		var o *op
+		var ok bool
+		select {
+		case o, ok = <-s.ops:
+		case <-retryC:
+			retryC = s.recoverHeartbeats(retry)
+			continue
+		case <-s.w.hb.failures:
+			retryC = s.recoverHeartbeats(retry)
+			continue
+		}
 		if !ok {
 			// Close: every heartbeat into the rows, so that Close can remove the journal.
 			s.w.hb.stopSyncer()
-			s.finalFold = s.w.fold()
+			s.finalFold = s.w.closeFold()
 			return
 		}
 		batch = append(batch[:0], o)
@@ -215,17 +235,30 @@ func (s *Store) run(maxBatch int) {
 				break fill
 			}
 		}
+		retryC = s.recoverHeartbeats(retry)
 		s.batches.Add(1)
 		s.nops.Add(int64(len(batch)))
 		s.commit(batch)
 		clear(batch) // drop the references so that finished ops can be collected
 		if s.w.hb.foldDue() {
-			s.w.fold() // on error the journal keeps its records; the next batch tries again
+			s.w.fold() // on error the journal keeps its records, or has failed; the next batch tries again
 		}
 		if s.walFull.Swap(false) {
 			s.w.finishCheckpoint()
 		}
 	}
+}
+
+// recoverHeartbeats tries to recover a failed heartbeat journal if a try is due, and arms retry for the
+// next one. It returns retry's channel while the journal stays failed, nil once it is not.
+func (s *Store) recoverHeartbeats(retry *time.Timer) <-chan time.Time {
+	wait, failed := s.w.maybeRecoverHeartbeats()
+	if !failed {
+		retry.Stop()
+		return nil
+	}
+	retry.Reset(wait)
+	return retry.C
 }
 
 // commitBatch commits the batch's SQL ops in one transaction, then runs its heartbeats (heartbeats.go), and
@@ -257,11 +290,12 @@ func (w *writer) commitBatch(batch []*op) {
 // op may have left half its changes behind, or taken the whole transaction down with it (SQLITE_FULL,
 // SQLITE_IOERR and SQLITE_NOMEM roll it back), so the transaction is rolled back, that op is answered, and
 // the others run again in a new transaction, each in a savepoint. If the transaction cannot begin or
-// commit, every op of the batch gets that error: none of them committed.
+// commit, every op of the batch gets that error: none of them committed. A storage fault among these
+// errors is answered as such (storageFault), for the client to retry.
 func (w *writer) commitSQL(batch []*op) {
 	errs, broken, err := w.runBatch(batch, false)
 	if broken >= 0 {
-		batch[broken].done <- errs[broken]
+		batch[broken].done <- storageFault(errs[broken])
 		batch = slices.Delete(slices.Clone(batch), broken, broken+1)
 		errs, _, err = w.runBatch(batch, true)
 	}
@@ -279,9 +313,9 @@ func (w *writer) commitSQL(batch []*op) {
 	}
 	for i, o := range batch {
 		if err != nil {
-			o.done <- err
+			o.done <- storageFault(err)
 		} else {
-			o.done <- errs[i]
+			o.done <- storageFault(errs[i])
 		}
 	}
 }

@@ -2,6 +2,7 @@ package swf
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
@@ -41,6 +42,9 @@ func faultName(e *openswf.Error) string {
 	return ""
 }
 
+// unavailableMessage is all a client learns of a storage fault.
+const unavailableMessage = "Storage is unavailable: retry later"
+
 // toFault turns an engine error into what the client sees. Unclassified errors pass through, so that the
 // server logs them and answers InternalFailure.
 func toFault(err error) error {
@@ -54,6 +58,10 @@ func toFault(err error) error {
 	case openswf.KindConflict:
 		// The engine retried and still lost the race for the run: a retryable throttle, not a fault.
 		return awsjson.Throttling("Too many concurrent changes to the workflow execution; retry")
+	case openswf.KindUnavailable:
+		// A storage fault (a full disk, an I/O error): the client retries, and learns nothing of the cause,
+		// which stays in the chain for the server's log.
+		return fmt.Errorf("%w: %w", awsjson.ServiceUnavailable(unavailableMessage), err)
 	}
 	if name := faultName(e); name != "" {
 		return awsjson.NewFault(namespace+name, e.Message)

@@ -2,6 +2,10 @@ package swf
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/openswf/openswf"
@@ -16,7 +20,7 @@ func TestFaults_EveryModeledFaultIsMapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	mapped := map[string]bool{}
-	for kind := openswf.KindInternal; kind <= openswf.KindConflict; kind++ {
+	for kind := openswf.KindInternal; kind <= openswf.KindUnavailable; kind++ {
 		for _, res := range []string{"domain", "type"} {
 			if name := faultName(&openswf.Error{Kind: kind, Resource: res}); name != "" {
 				mapped[name] = true
@@ -62,5 +66,24 @@ func TestFaults_WireTypes(t *testing.T) {
 	var f *awsjson.Fault
 	if !errors.As(toFault(openswf.ErrConflict), &f) || f.Type != awsjson.TypeThrottling {
 		t.Errorf("conflict surfaced as %v, want a retryable throttle", toFault(openswf.ErrConflict))
+	}
+}
+
+// A storage fault is a retryable 503 whose message says nothing of the cause.
+func TestFaults_StorageUnavailable(t *testing.T) {
+	cause := fmt.Errorf("write /var/lib/openswf/openswf.db-hb: %w", syscall.ENOSPC)
+	err := fmt.Errorf("record heartbeat: %w", fmt.Errorf("%w: %w", openswf.ErrUnavailable, cause))
+	var f *awsjson.Fault
+	if !errors.As(toFault(err), &f) {
+		t.Fatalf("toFault(%v) = %v, want an awsjson.Fault", err, toFault(err))
+	}
+	if f.HTTPStatus() != http.StatusServiceUnavailable || f.Type != awsjson.TypeServiceUnavailable {
+		t.Errorf("storage fault: got %d %s, want 503 %s", f.HTTPStatus(), f.Type, awsjson.TypeServiceUnavailable)
+	}
+	if strings.Contains(f.Message, "openswf.db") || strings.Contains(f.Message, "no space") {
+		t.Errorf("storage fault message %q tells the client of the cause", f.Message)
+	}
+	if !errors.Is(toFault(err), syscall.ENOSPC) {
+		t.Errorf("toFault(%v) = %v, which lost the cause for the log", err, toFault(err))
 	}
 }
