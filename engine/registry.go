@@ -130,23 +130,24 @@ func (e *Engine) ListDomains(ctx context.Context, in ListDomainsInput) ([]*opens
 	return ds, next, nil
 }
 
-// RegisterTypeInput is RegisterActivityType's and RegisterWorkflowType's input.
+// RegisterTypeInput is RegisterActivityType's and RegisterWorkflowType's input. It is no wire shape: each API
+// decodes its own and fills this in.
 type RegisterTypeInput struct {
-	Domain       string            `json:"domain"`
-	Name         string            `json:"name"`
-	Version      string            `json:"version"`
-	Description  string            `json:"description"`
-	TaskList     *openswf.TaskList `json:"defaultTaskList"`
-	Priority     string            `json:"defaultTaskPriority"`
-	StartToClose string            `json:"defaultTaskStartToCloseTimeout"`
+	Domain       string
+	Name         string
+	Version      string
+	Description  string
+	TaskList     *openswf.TaskList
+	Priority     string
+	StartToClose string
 	// Activity types.
-	Heartbeat       string `json:"defaultTaskHeartbeatTimeout"`
-	ScheduleToStart string `json:"defaultTaskScheduleToStartTimeout"`
-	ScheduleToClose string `json:"defaultTaskScheduleToCloseTimeout"`
+	Heartbeat       string
+	ScheduleToStart string
+	ScheduleToClose string
 	// Workflow types.
-	ExecutionStartToClose string `json:"defaultExecutionStartToCloseTimeout"`
-	ChildPolicy           string `json:"defaultChildPolicy"`
-	LambdaRole            string `json:"defaultLambdaRole"`
+	ExecutionStartToClose string
+	ChildPolicy           string
+	LambdaRole            string
 }
 
 // RegisterType registers an activity or workflow type.
