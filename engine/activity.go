@@ -43,7 +43,7 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 			if !t.x.Open {
 				return errStale
 			}
-			a, err := e.store.GetActivity(ctx, p.RunID, p.ScheduledID)
+			a, err := t.activity(ctx, p.ScheduledID)
 			if errors.Is(err, openswf.ErrNotFound) {
 				return errStale
 			}
@@ -58,7 +58,7 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 			})
 			a.StartedAt = t.now
 			a.Identity = identity
-			t.tr.PutActivities = append(t.tr.PutActivities, a)
+			t.putActivity(a, false)
 			t.deleteTimer(openswf.TimerActivityScheduleToStart, a.ScheduledID)
 			if a.StartToClose > 0 {
 				t.putTimer(openswf.TimerActivityStartToClose, a.ScheduledID, t.now.Add(a.StartToClose))
@@ -123,7 +123,7 @@ func (e *Engine) closeActivityTask(ctx context.Context, token string, build func
 		if !t.x.Open {
 			return unknown("Unknown activity task: its execution is closed")
 		}
-		a, err := e.store.GetActivity(ctx, ref.RunID, ref.ScheduledID)
+		a, err := t.activity(ctx, ref.ScheduledID)
 		if errors.Is(err, openswf.ErrNotFound) || (err == nil && a.StartedID != ref.StartedID) {
 			return unknown("Unknown activity task: it is closed, timed out or was never handed out")
 		}

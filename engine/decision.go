@@ -56,7 +56,8 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 		if !ok {
 			return nil, nil // the hold ended, the client went away, or the engine is closing
 		}
-		x, err := e.update(ctx, p.RunID, func(t *txn) error {
+		var task *DecisionTask
+		_, err := e.update(ctx, p.RunID, func(t *txn) error {
 			d := t.x.Decision
 			if !t.x.Open || d.ScheduledID != p.ScheduledID || d.StartedID != 0 {
 				return errStale
@@ -69,6 +70,14 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 			if to, _ := parseTimeout(d.StartToClose); to > 0 {
 				t.putTimer(openswf.TimerDecisionStartToClose, d.ScheduledID, t.now.Add(to))
 			}
+			// The answer is taken here: later transitions of the batch may change the run.
+			task = &DecisionTask{
+				TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{t.x.RunID, d.ScheduledID, id}),
+				StartedEventID:         id,
+				Execution:              t.x.Ref(),
+				Type:                   t.x.Type,
+				PreviousStartedEventID: t.x.PreviousStartedEventID,
+			}
 			return nil
 		})
 		if errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource {
@@ -77,14 +86,6 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 		if err != nil {
 			e.matcher.add(p) // keep the task for another poller
 			return nil, fmt.Errorf("start decision task: %w", err)
-		}
-		d := x.Decision
-		task := &DecisionTask{
-			TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{x.RunID, d.ScheduledID, d.StartedID}),
-			StartedEventID:         d.StartedID,
-			Execution:              x.Ref(),
-			Type:                   x.Type,
-			PreviousStartedEventID: x.PreviousStartedEventID,
 		}
 		return task, e.fillDecisionPage(ctx, task, in, 0)
 	}
@@ -365,7 +366,7 @@ func (d *decider) scheduleActivity(a *openswf.ScheduleActivityTaskAttributes) er
 	act.ScheduleToClose, _ = parseTimeout(s2c)
 	act.StartToClose, _ = parseTimeout(stc)
 	act.Heartbeat, _ = parseTimeout(hb)
-	d.tr.PutActivities = append(d.tr.PutActivities, act)
+	d.putActivity(act, true)
 	if x.Activities == nil {
 		x.Activities = map[string]int64{}
 	}

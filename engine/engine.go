@@ -78,6 +78,7 @@ type Engine struct {
 	timers   *timerQueue
 	registry *registryCache
 	runs     *runCache
+	lanes    *lanes
 
 	closing chan struct{}
 	wg      sync.WaitGroup
@@ -105,6 +106,7 @@ func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
 		matcher:  newMatcher(),
 		registry: newRegistryCache(),
 		runs:     newRunCache(),
+		lanes:    newLanes(),
 		timers:   newTimerQueue(),
 		closing:  make(chan struct{}),
 	}
@@ -179,61 +181,10 @@ type txn struct {
 	attempt int
 	// after-commit effects
 	tasks []openswf.PendingTask
-}
-
-// update loads the run, lets fn decide a transition on it, and applies it, retrying on conflicts. fn may
-// return errStale to make no change.
-func (e *Engine) update(ctx context.Context, runID string, fn func(t *txn) error) (*openswf.Execution, error) {
-	verified := false
-	for attempt := 0; ; attempt++ {
-		var x *openswf.Execution
-		if !verified {
-			x = e.runs.get(runID)
-		}
-		fromCache := x != nil
-		if x == nil {
-			var err error
-			x, err = e.store.GetRun(ctx, runID)
-			if err != nil {
-				if errors.Is(err, openswf.ErrNotFound) {
-					return nil, openswf.Errorf(openswf.KindUnknownResource, "Unknown execution: runId=%s", runID)
-				}
-				return nil, fmt.Errorf("load execution: %w", err)
-			}
-		}
-		x.Version++
-		t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), attempt: attempt}
-		err := fn(t)
-		if fromCache && (errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource) {
-			// A commit would have been version-checked, but "nothing to do" was decided from a cached
-			// record that may be older than the store's: decide once more from the store.
-			e.runs.forget(runID)
-			verified = true
-			continue
-		}
-		if err == nil {
-			err = e.commit(ctx, t)
-		}
-		if errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists) {
-			// The record this attempt started from may be stale: read the runs afresh.
-			e.runs.forget(runID)
-			for _, o := range t.others {
-				e.runs.forget(o.x.RunID)
-			}
-		}
-		// A conflict means a run changed under us (fn reports one too when a row the run names was gone by
-		// the time it read it); ErrExists means a run this transition creates (a child, say) was started
-		// meanwhile. Deciding again sees either.
-		if (errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists)) && attempt < maxConflictRetry {
-			if attempt >= 2 {
-				// Contenders on one run (pollers starting its tasks, say) spread out instead of colliding
-				// again in lockstep.
-				backoff(ctx, attempt)
-			}
-			continue
-		}
-		return x, err
-	}
+	// newActs holds the activities scheduled in this transaction (they are not in the store yet), and
+	// closed those closed in it: several callers' transitions may touch one activity in one batch.
+	newActs map[int64]bool
+	closed  map[int64]bool
 }
 
 // backoff sleeps a random time that grows with the attempt, up to about 10 ms. It is wall-clock time on
@@ -351,14 +302,37 @@ func (t *txn) deleteTimer(kind openswf.TimerKind, id int64) {
 	t.tr.DeleteTimers = append(t.tr.DeleteTimers, k)
 }
 
-// activity returns an open activity task of the run, including one scheduled earlier in this transition.
+// activity returns an open activity task of the run as this transition has it: scheduled, started or
+// closed earlier in it (by this caller or another of its batch), else as stored. A task closed in it is
+// ErrNotFound.
 func (t *txn) activity(ctx context.Context, sched int64) (*openswf.ActivityTask, error) {
+	if t.closed[sched] {
+		return nil, openswf.ErrNotFound
+	}
 	for _, a := range t.tr.PutActivities {
 		if a.ScheduledID == sched {
 			return a, nil
 		}
 	}
 	return t.e.store.GetActivity(ctx, t.x.RunID, sched)
+}
+
+// putActivity puts an activity task whole: a new one (created: not stored yet), or a change of
+// one this transition already puts, which it replaces.
+func (t *txn) putActivity(a *openswf.ActivityTask, created bool) {
+	if created {
+		if t.newActs == nil {
+			t.newActs = map[int64]bool{}
+		}
+		t.newActs[a.ScheduledID] = true
+	}
+	for i, p := range t.tr.PutActivities {
+		if p.ScheduledID == a.ScheduledID {
+			t.tr.PutActivities[i] = a
+			return
+		}
+	}
+	t.tr.PutActivities = append(t.tr.PutActivities, a)
 }
 
 // scheduleDecision makes sure a decision task follows the events just added: it schedules one if none is
@@ -446,16 +420,20 @@ func (t *txn) deleteActivityTimers(sched int64) {
 // closeActivity removes an open activity task from the run, guarded by the heartbeat count it was decided
 // on (negative: unguarded).
 func (t *txn) closeActivity(a *openswf.ActivityTask, heartbeats int64) {
-	n := len(t.tr.PutActivities)
 	t.tr.PutActivities = slices.DeleteFunc(t.tr.PutActivities, func(p *openswf.ActivityTask) bool { return p.ScheduledID == a.ScheduledID })
-	if len(t.tr.PutActivities) < n {
+	if t.newActs[a.ScheduledID] {
 		// Scheduled in this very transition: it never reaches the store or a task list.
 		t.tasks = slices.DeleteFunc(t.tasks, func(p openswf.PendingTask) bool {
 			return p.Kind == openswf.TaskActivity && p.ScheduledID == a.ScheduledID
 		})
 	} else {
+		// Stored (perhaps started in this transition, which is then put no more): its row goes.
 		t.tr.CloseActivities = append(t.tr.CloseActivities, openswf.ActivityClose{ScheduledID: a.ScheduledID, Heartbeats: heartbeats})
 	}
+	if t.closed == nil {
+		t.closed = map[int64]bool{}
+	}
+	t.closed[a.ScheduledID] = true
 	t.deleteActivityTimers(a.ScheduledID)
 	delete(t.x.Activities, a.ActivityID)
 	delete(t.x.CancelRequests, a.ScheduledID)

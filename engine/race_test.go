@@ -101,6 +101,19 @@ func TestEngine_HeartbeatTimeoutYieldsToRacingHeartbeat(t *testing.T) {
 	}
 }
 
+// otherNode returns a second engine on the harness's store, as another node sharing the database would
+// be: its transitions do not queue in this engine's lanes, so they can land inside this engine's.
+func (h *harness) otherNode() *engine.Engine {
+	h.t.Helper()
+	other := engine.New(h.store, h.clock, engine.Options{
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	h.must(other.Open(h.ctx))
+	h.t.Cleanup(func() { other.Close() })
+	return other
+}
+
 func TestEngine_RequestCancelRacingCompletion(t *testing.T) {
 	h := newHarness(t)
 	runID := h.start("w")
@@ -108,8 +121,10 @@ func TestEngine_RequestCancelRacingCompletion(t *testing.T) {
 	task := h.pollActivity()
 	decision := mustTask(t, h, "")
 	rs := h.withRacingStore()
-	// The worker completes the task after the decider's request read the run, before it read the task.
-	rs.beforeGetActivity = func() { h.must(h.eng.CompleteActivity(h.ctx, task.TaskToken, "done")) }
+	other := h.otherNode()
+	// The worker completes the task, through another node, after the decider's request read the run and
+	// before it read the task. (Within one node the completion would queue behind the decision.)
+	rs.beforeGetActivity = func() { h.must(other.CompleteActivity(h.ctx, task.TaskToken, "done")) }
 	h.respond(decision, cancelActivity("a"))
 	got := h.historyText(runID)
 	for _, want := range []string{
@@ -159,9 +174,9 @@ func TestEngine_ExecutionTimeoutBounds(t *testing.T) {
 	}
 }
 
-// A committer that is slow to publish its record must not leave the engine deciding from an older record
-// than the store's: here a signal's commit is held between the store and the engine's cache while a decision
-// commits after it.
+// A transition that commits while another of the same run is between the store and the engine's cache
+// (a signal held after its commit) queues behind it in the run's lane instead of racing it, and then sees
+// the signal: a new decision task follows the decision, and the decision's timer fires.
 func TestEngine_SlowCommitterDoesNotHideNewerState(t *testing.T) {
 	h := newHarness(t)
 	runID := h.start("w")
@@ -182,9 +197,14 @@ func TestEngine_SlowCommitterDoesNotHideNewerState(t *testing.T) {
 	}()
 	<-held
 	rs.afterApply = nil
-	h.respond(task, startTimer("t1", "5"))
+	responded := make(chan struct{})
+	go func() {
+		defer close(responded)
+		h.respond(task, startTimer("t1", "5"))
+	}()
 	close(release)
 	h.must(<-signalled)
+	<-responded
 	// The signal arrived during the decision: a new decision task waits, and the timer fires.
 	h.pollDecision()
 	h.advance(5 * time.Second)

@@ -103,8 +103,8 @@ func (e *Engine) timerLoop() {
 
 // FireDue fires every timer due on the engine's clock and returns when their transitions have committed.
 // The timer loop calls it; tests that disable the loop call it after advancing a manual clock. Timers of one
-// run fire one after another in deadline order; different runs fire concurrently, so that their
-// transitions share group commits.
+// run are decided together in deadline order and commit as one transition; different runs fire
+// concurrently, so that their transitions share group commits.
 func (e *Engine) FireDue(ctx context.Context) {
 	// A heartbeat timer that finds its deadline moved re-arms itself; if the new deadline has passed too
 	// (the clock jumped, or the server was down), the next round fires it.
@@ -133,13 +133,7 @@ func (e *Engine) fireAll(ctx context.Context, due []dueTimer) {
 		go func() {
 			defer wg.Done()
 			for ts := range work {
-				for _, t := range ts {
-					if err := e.fire(ctx, t); err != nil {
-						// Keep the deadline: retry it shortly rather than lose a timeout.
-						e.log.Error("fire timer", "run", t.key.RunID, "kind", t.key.Kind, "id", t.key.ID, "err", err)
-						e.timers.push(t.key, e.clock.Now().Add(time.Second))
-					}
-				}
+				e.fireRun(ctx, ts)
 			}
 		}()
 	}
@@ -150,31 +144,43 @@ func (e *Engine) fireAll(ctx context.Context, due []dueTimer) {
 	wg.Wait()
 }
 
-// fire acts on one due timer. It re-reads the state and does nothing if the deadline no longer applies.
-func (e *Engine) fire(ctx context.Context, dt dueTimer) error {
-	k := dt.key
-	_, err := e.update(ctx, k.RunID, func(t *txn) error {
-		if !t.x.Open {
-			return errStale
-		}
-		switch k.Kind {
-		case openswf.TimerWorkflowStartToClose:
-			return t.timeoutWorkflow()
-		case openswf.TimerDecisionStartToClose:
-			return t.timeoutDecision(k.ID)
-		case openswf.TimerUser:
-			return t.fireUserTimer(k.ID)
+// fireRun acts on due timers of one run, in deadline order, queued together in the run's lane so that
+// timeouts that come due together commit together. Each re-reads the state and does nothing if its
+// deadline no longer applies. A timer whose transition fails keeps its deadline, retried shortly, rather
+// than lose a timeout.
+func (e *Engine) fireRun(ctx context.Context, ts []dueTimer) {
+	reqs := make([]*request, len(ts))
+	for i, dt := range ts {
+		k := dt.key
+		reqs[i] = &request{ctx: ctx, done: make(chan struct{}), fn: func(t *txn) error {
+			if !t.x.Open {
+				return errStale
+			}
+			switch k.Kind {
+			case openswf.TimerWorkflowStartToClose:
+				return t.timeoutWorkflow()
+			case openswf.TimerDecisionStartToClose:
+				return t.timeoutDecision(k.ID)
+			case openswf.TimerUser:
+				return t.fireUserTimer(k.ID)
+			default:
+				return t.timeoutActivity(t.ctx, k)
+			}
+		}}
+	}
+	e.submit(ts[0].key.RunID, reqs...)
+	for i, r := range reqs {
+		<-r.done
+		k, err := ts[i].key, r.err
+		switch {
+		case errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource:
+		case err != nil:
+			e.log.Error("fire timer", "run", k.RunID, "kind", k.Kind, "id", k.ID, "err", err)
+			e.timers.push(k, e.clock.Now().Add(time.Second))
 		default:
-			return t.timeoutActivity(ctx, k)
+			e.opts.Observer.TimerFired(k.Kind, e.clock.Now().Sub(ts[i].due))
 		}
-	})
-	if errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource {
-		return nil
 	}
-	if err == nil {
-		e.opts.Observer.TimerFired(k.Kind, e.clock.Now().Sub(dt.due))
-	}
-	return err
 }
 
 func (t *txn) timeoutWorkflow() error {
@@ -214,7 +220,7 @@ func (t *txn) fireUserTimer(startedID int64) error {
 }
 
 func (t *txn) timeoutActivity(ctx context.Context, k openswf.TimerKey) error {
-	a, err := t.e.store.GetActivity(ctx, k.RunID, k.ID)
+	a, err := t.activity(ctx, k.ID)
 	if errors.Is(err, openswf.ErrNotFound) {
 		return errStale
 	}
