@@ -21,11 +21,12 @@ const (
 	WorkloadTimers    = "timers"
 	WorkloadWorkflows = "workflows"
 	WorkloadRecovery  = "recovery"
+	WorkloadFanout    = "fanout"
 )
 
 // WorkloadNames lists every workload Run knows, in their documented order.
 func WorkloadNames() []string {
-	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery}
+	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout}
 }
 
 // Client kinds for the load of echo and heartbeat.
@@ -44,6 +45,7 @@ const (
 	DefaultTimeoutRate = 1000
 	DefaultWorkflows   = 2000
 	DefaultPollHold    = time.Second
+	DefaultActivities  = maxActivitiesPerExecution
 )
 
 // maxActivitiesPerExecution is SWF's limit on open activity tasks in one workflow execution: the bench never
@@ -85,6 +87,9 @@ type Config struct {
 	TimeoutRate float64
 	// Workflows is the number of workflow executions of workflows.
 	Workflows int
+	// Activities is how many activity tasks fanout's one execution schedules, at most 1,000 (SWF's limit
+	// of open activities in an execution).
+	Activities int
 	// Runs repeats each workload; results report the median of the runs.
 	Runs int
 }
@@ -114,6 +119,9 @@ func (c Config) withDefaults() Config {
 	if c.PollHold == 0 {
 		c.PollHold = DefaultPollHold
 	}
+	if c.Activities == 0 {
+		c.Activities = DefaultActivities
+	}
 	if c.Runs == 0 {
 		c.Runs = 1
 	}
@@ -139,6 +147,8 @@ func (c Config) validate() error {
 		return errors.New("duration, rate, timeout rate and poll hold may not be negative")
 	case c.Tasks < 1 || c.Workflows < 1 || c.Runs < 1:
 		return errors.New("tasks, workflows and runs must be at least 1")
+	case c.Activities < 1 || c.Activities > maxActivitiesPerExecution:
+		return fmt.Errorf("activities %d: want 1 to %d, SWF's limit of open activities in an execution", c.Activities, maxActivitiesPerExecution)
 	}
 	return nil
 }
@@ -246,6 +256,8 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 		r, err = b.workflows(ctx, srv)
 	case WorkloadRecovery:
 		r, err = b.recovery(ctx, srv)
+	case WorkloadFanout:
+		r, err = b.fanout(ctx, srv)
 	}
 	// Close the run's client connections first: http.Server.Shutdown waits up to 5 s for a connection that
 	// was opened but never carried a request (the transport dials spares), and openswf serve shuts down so.

@@ -79,6 +79,17 @@ func TestRun_Workflows(t *testing.T) {
 	}
 }
 
+func TestRun_Fanout(t *testing.T) {
+	results := mustRun(t, Config{Workloads: []string{WorkloadFanout}, Workers: 8, Activities: 60})
+	r := results[0]
+	if r.Ops != 60 || r.Errors != 0 || r.OpsPerSec <= 0 || r.Tasks != 60 {
+		t.Errorf("fanout: %d of %d completed (%.0f/s), %d errors; want 60 and none", r.Ops, r.Tasks, r.OpsPerSec, r.Errors)
+	}
+	if r.P50 <= 0 || r.Max < r.P50 {
+		t.Errorf("fanout: poll latency p50 %v max %v", r.P50, r.Max)
+	}
+}
+
 func TestRun_Timers(t *testing.T) {
 	results := mustRun(t, Config{Workloads: []string{WorkloadTimers}, Tasks: 50, TimeoutRate: 50})
 	r := results[0]
@@ -109,6 +120,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"recovery in-process", Config{Workloads: []string{WorkloadRecovery}}, "child process"},
 		{"recovery external", Config{Workloads: []string{WorkloadRecovery}, Endpoint: "http://x", ServerExec: "openswf"}, "child process"},
 		{"recovery child", Config{Workloads: []string{WorkloadRecovery}, ServerExec: "openswf"}, ""},
+		{"fanout over SWF's limit", Config{Workloads: []string{WorkloadFanout}, Activities: 1001}, "activities 1001"},
 		{"negative rate", Config{Rate: -1}, "negative"},
 	} {
 		err := tc.cfg.withDefaults().validate()

@@ -28,6 +28,8 @@ func (r Result) Extra() string {
 		}
 	case WorkloadWorkflows:
 		parts = append(parts, "latency = start call to completion ack")
+	case WorkloadFanout:
+		parts = append(parts, fmt.Sprintf("ops = tasks taken and completed of one run of %d; latency = polls that got a task", r.Tasks))
 	case WorkloadRecovery:
 		parts = append(parts, fmt.Sprintf("latency = process start to first answer; %d open tasks; log line at %s",
 			r.Tasks, formatDuration(r.Listening)))

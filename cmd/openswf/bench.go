@@ -36,6 +36,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	fs.IntVar(&cfg.Tasks, "tasks", bench.DefaultTasks, "started activity tasks of timers and recovery")
 	fs.Float64Var(&cfg.TimeoutRate, "timeout-rate", bench.DefaultTimeoutRate, "heartbeat timeouts coming due per second (timers)")
 	fs.IntVar(&cfg.Workflows, "workflows", bench.DefaultWorkflows, "workflow executions of the workflows workload")
+	fs.IntVar(&cfg.Activities, "activities", bench.DefaultActivities, "activity tasks of the fanout workload's one execution (at most 1000)")
 	fs.IntVar(&cfg.Runs, "runs", 1, "runs of each workload; the figures are their medians")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file (with --server-exec= it includes the server)")
