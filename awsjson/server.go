@@ -39,17 +39,21 @@ type Options struct {
 	// "UnknownResourceFault"), and ClientClosedRequest when the client went away and its answer is the
 	// InternalFailure nobody reads. It runs on the request's goroutine and must be cheap.
 	Observe func(op, fault string, d time.Duration)
+	// ParseCredentials parses each request's Authorization header into its context (CredentialFrom), for
+	// access control. Off, the header is not read: nothing would use it.
+	ParseCredentials bool
 }
 
 // Server is an http.Handler for AWS JSON 1.0 services: it routes POST requests by X-Amz-Target to the
-// Handler registered for the operation, after bounding and validating the body. It also answers
-// GET /healthz with 200 "ok".
+// Handler registered for the operation, after bounding and validating the body. Every other method is
+// answered 405; health checks are the node's (node.Node's handler serves GET /healthz before this one).
 //
 // Register services before serving; Register and ServeHTTP may nonetheless run concurrently.
 type Server struct {
-	maxBody int64
-	log     *slog.Logger
-	observe func(op, fault string, d time.Duration)
+	maxBody     int64
+	log         *slog.Logger
+	observe     func(op, fault string, d time.Duration)
+	credentials bool
 
 	mu       sync.RWMutex
 	services map[string]*service // by target prefix
@@ -64,10 +68,12 @@ type service struct {
 // NewServer returns a Server with no services registered.
 func NewServer(opts Options) *Server {
 	s := &Server{
-		maxBody:  opts.MaxBodyBytes,
-		log:      opts.Logger,
-		observe:  opts.Observe,
-		services: make(map[string]*service),
+		maxBody: opts.MaxBodyBytes,
+		log:     opts.Logger,
+		observe: opts.Observe,
+
+		credentials: opts.ParseCredentials,
+		services:    make(map[string]*service),
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
@@ -118,12 +124,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := withRequestID(r.Context(), id)
 
 	if r.Method != http.MethodPost {
-		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusOK)
-			_, _ = io.WriteString(w, "ok")
-			return
-		}
 		w.Header().Set("Allow", http.MethodPost)
 		writeFault(w, methodNotAllowed(r.Method))
 		return
@@ -143,8 +143,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if cred, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
-		ctx = withCredential(ctx, &cred)
+	if s.credentials {
+		if cred, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+			ctx = withCredential(ctx, &cred)
+		}
 	}
 
 	pruned, err := svc.model.validate(op, body)

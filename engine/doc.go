@@ -2,10 +2,13 @@
 // histories, decision tasks and the decisions they return, the activity task lifecycle with heartbeats and
 // cancellation, every timeout, user timers, and the matching of tasks to long-polling workers.
 //
-// The engine decides and the store persists: each request loads an execution, builds an
-// openswf.Transition (events, the new execution record, activity and timer rows) and hands it to
-// Store.Apply, which commits it under a version check; on a conflict the engine reloads and decides again.
-// The engine reads time only from its openswf.Clock, so tests drive every timeout with a manual clock.
+// The engine decides and the store persists: each request queues in its run's lane (lane.go); the
+// requests waiting there are decided together on the run's latest record, building one
+// openswf.Transition (events, the new execution record, activity and timer rows) that Store.Apply commits
+// under a version check; on a conflict (another node, or a transition that reached the run from another
+// run's) the engine reloads and decides again. The engine reads time only from its openswf.Clock, so tests
+// drive every timeout with a manual clock.
 //
-// Lock order: Engine.mu (timer queue) and each taskList.mu are leaves; no code path holds two of them.
+// Lock order: lanes.mu, runCache.mu, registryCache.mu, timerQueue.mu and matcher.mu are leaves; no code
+// path holds two of them, and none is held while deciding or committing a transition.
 package engine

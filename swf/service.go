@@ -15,13 +15,13 @@ import (
 //go:embed model/swf-2012-01-25.json
 var modelJSON []byte
 
-// Model parses the embedded SWF service model.
 // The two answers to a heartbeat, encoded once.
 var (
 	heartbeatCanceled = awsjson.RawJSON(`{"cancelRequested":true}`)
 	heartbeatGoOn     = awsjson.RawJSON(`{"cancelRequested":false}`)
 )
 
+// Model parses the embedded SWF service model.
 func Model() (*awsjson.Model, error) {
 	return awsjson.ParseModel(modelJSON)
 }
