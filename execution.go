@@ -70,6 +70,11 @@ type Execution struct {
 	NextEventID int64 `json:"nextEventId"`
 
 	Decision DecisionTaskState `json:"decision"`
+	// Decider names the in-process decider that makes this run's decisions inside the server (a state
+	// machine interpreter, say); empty for a run decided through SWF decision tasks. DecidedThrough is the
+	// last event id that decider has been handed.
+	Decider        string `json:"decider,omitempty"`
+	DecidedThrough int64  `json:"decidedThrough,omitempty"`
 	// PendingDecision records that events arrived while a decision task was started, so a new decision task
 	// must be scheduled when it closes.
 	PendingDecision        bool      `json:"pendingDecision,omitempty"`

@@ -24,7 +24,9 @@ type runSpec struct {
 	Input              string
 	Parent             *openswf.WorkflowExecution
 	ParentInitiatedID  int64
-	ContinuedFrom      string
+	// Decider names the run's in-process decider; empty: SWF decision tasks.
+	Decider       string
+	ContinuedFrom string
 }
 
 func newExecution(s runSpec) *openswf.Execution {
@@ -33,6 +35,7 @@ func newExecution(s runSpec) *openswf.Execution {
 		NextEventID: 1, TaskList: s.TaskList, TaskPriority: s.TaskPriority, ExecStartToClose: s.ExecStartToClose,
 		TaskStartToClose: s.TaskStartToClose, ChildPolicy: s.ChildPolicy, LambdaRole: s.LambdaRole,
 		TagList: s.TagList, Parent: s.Parent, ParentInitiatedEventID: s.ParentInitiatedID, ContinuedFrom: s.ContinuedFrom,
+		Decider: s.Decider,
 	}
 }
 

@@ -33,6 +33,8 @@ type Options struct {
 	RetentionInterval time.Duration
 	// Observer receives the engine's measurements (for metrics); nil means none.
 	Observer Observer
+	// Deciders are the in-process deciders runs may name (StartWorkflowInput.Decider), by name.
+	Deciders map[string]Decider
 }
 
 // Observer receives measurements from the engine's hot paths. Implementations must be cheap and safe for
@@ -185,6 +187,8 @@ type txn struct {
 	// closed those closed in it: several callers' transitions may touch one activity in one batch.
 	newActs map[int64]bool
 	closed  map[int64]bool
+	// decide is set when a run with an in-process decider needs a decision; commit runs the decider.
+	decide bool
 }
 
 // backoff sleeps a random time that grows with the attempt, up to about 10 ms. It is wall-clock time on
@@ -228,6 +232,13 @@ func (t *txn) created(x *openswf.Execution) *txn {
 // effects: new tasks to the task lists and new deadlines to the timer queue.
 func (e *Engine) commit(ctx context.Context, t *txn) error {
 	all := append([]*txn{t}, t.others...)
+	for _, o := range all {
+		if o.err != nil {
+			return o.err
+		}
+	}
+	t.runDeciders(ctx)
+	all = append([]*txn{t}, t.others...)
 	for _, o := range all {
 		if o.err != nil {
 			return o.err
@@ -340,6 +351,11 @@ func (t *txn) putActivity(a *openswf.ActivityTask, created bool) {
 func (t *txn) scheduleDecision() {
 	x := t.x
 	if !x.Open {
+		return
+	}
+	if x.Decider != "" {
+		// Decided inside the server, in this very transition (commit): no decision task.
+		t.decide = true
 		return
 	}
 	switch {

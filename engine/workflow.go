@@ -24,6 +24,9 @@ type StartWorkflowInput struct {
 	TaskStartToClose string               `json:"taskStartToCloseTimeout"`
 	ChildPolicy      string               `json:"childPolicy"`
 	LambdaRole       string               `json:"lambdaRole"`
+	// Decider names an in-process decider (Options.Deciders) that decides the run inside the server,
+	// instead of SWF decision tasks. No wire sets it.
+	Decider string `json:"-"`
 }
 
 func newRunID() string {
@@ -43,6 +46,9 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 		checkTimeout("taskStartToCloseTimeout", in.TaskStartToClose),
 	); err != nil {
 		return "", err
+	}
+	if in.Decider != "" && e.opts.Deciders[in.Decider] == nil {
+		return "", validation("Unknown in-process decider %q", in.Decider)
 	}
 	if _, err := e.registeredDomain(ctx, in.Domain); err != nil {
 		return "", err
@@ -66,7 +72,7 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 		TaskStartToClose: pick(in.TaskStartToClose, wt.DefaultStartToClose),
 		ChildPolicy:      pick(in.ChildPolicy, wt.DefaultChildPolicy),
 		LambdaRole:       pick(in.LambdaRole, wt.DefaultLambdaRole),
-		TagList:          in.TagList, Input: in.Input,
+		TagList:          in.TagList, Input: in.Input, Decider: in.Decider,
 	}
 	for _, m := range []struct{ member, value string }{
 		{"taskList", spec.TaskList}, {"executionStartToCloseTimeout", spec.ExecStartToClose},

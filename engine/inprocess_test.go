@@ -1,0 +1,122 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/engine"
+)
+
+// retryingDecider schedules one activity with a 10 s heartbeat timeout, schedules a new attempt each
+// time one times out, and completes the run when an attempt completes. It remembers nothing between calls
+// but the event ids it was handed (for the test): it decides on the events.
+type retryingDecider struct {
+	mu     sync.Mutex
+	handed []int64
+}
+
+func (d *retryingDecider) Decide(_ context.Context, in engine.DecideInput) ([]openswf.Decision, error) {
+	d.mu.Lock()
+	for _, ev := range in.Events {
+		d.handed = append(d.handed, ev.ID)
+	}
+	d.mu.Unlock()
+	var out []openswf.Decision
+	for _, ev := range in.Events {
+		switch ev.Type {
+		case openswf.EventWorkflowExecutionStarted:
+			out = append(out, scheduleWith("attempt-1", "NONE", "NONE", "600", "10"))
+		case openswf.EventActivityTaskTimedOut:
+			// The next attempt's number: one more than the attempts scheduled so far, which the run's
+			// next event id tells here (each attempt adds three events before it times out).
+			n := (in.Execution.NextEventID-1)/3 + 1
+			out = append(out, scheduleWith(fmt.Sprintf("attempt-%d", n), "NONE", "NONE", "600", "10"))
+		case openswf.EventActivityTaskCompleted:
+			out = append(out, complete("done"))
+		}
+	}
+	return out, nil
+}
+
+// A run decided in-process: its decisions come from a Decider inside the server, applied in the
+// transitions that need them, with no decision task events. The decider schedules an activity, sees it
+// time out on its heartbeat, schedules it again, and completes the run when the second attempt completes.
+func TestEngine_InProcessDecider(t *testing.T) {
+	h := newHarness(t)
+	d := &retryingDecider{}
+	h.eng.Close()
+	h.eng = engine.New(h.store, h.clock, engine.Options{
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deciders: map[string]engine.Decider{"retrying": d},
+	})
+	h.must(h.eng.Open(h.ctx))
+
+	runID, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{
+		Domain: domain, WorkflowID: "in-process", WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"},
+		Decider: "retrying",
+	})
+	h.must(err)
+	h.assertHistory(runID, `
+		1 WorkflowExecutionStarted
+		2 ActivityTaskScheduled {"activityId":"attempt-1","activityType":{"name":"act","version":"1"},"decisionTaskCompletedEventId":0,"heartbeatTimeout":"10","input":"in-attempt-1","scheduleToCloseTimeout":"NONE","scheduleToStartTimeout":"NONE","startToCloseTimeout":"600","taskList":{"name":"workers"}}
+	`)
+
+	h.pollActivity()
+	h.advance(10 * time.Second) // no heartbeat: the attempt times out, and the decider schedules another
+	task := h.pollActivity()
+	if task.ActivityID != "attempt-2" {
+		t.Fatalf("second task is %s, want attempt-2", task.ActivityID)
+	}
+	h.must(h.eng.CompleteActivity(h.ctx, task.TaskToken, "ok"))
+
+	got := h.historyText(runID)
+	want := []string{
+		"1 WorkflowExecutionStarted",
+		`2 ActivityTaskScheduled {"activityId":"attempt-1"`,
+		"3 ActivityTaskStarted",
+		`4 ActivityTaskTimedOut {"scheduledEventId":2,"startedEventId":3,"timeoutType":"HEARTBEAT"}`,
+		`5 ActivityTaskScheduled {"activityId":"attempt-2"`,
+		"6 ActivityTaskStarted",
+		`7 ActivityTaskCompleted {"result":"ok","scheduledEventId":5,"startedEventId":6}`,
+		`8 WorkflowExecutionCompleted {"decisionTaskCompletedEventId":0,"result":"done"}`,
+	}
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("history has %d events, want %d:\n%s", len(lines), len(want), got)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("event %d = %s, want %s…", i+1, lines[i], w)
+		}
+	}
+	if strings.Contains(got, "DecisionTask") {
+		t.Errorf("an in-process run recorded decision task events:\n%s", got)
+	}
+	if x := h.describe(runID); x.Open || x.CloseStatus != openswf.CloseCompleted {
+		t.Errorf("run open %v, close status %q; want completed", x.Open, x.CloseStatus)
+	}
+	// The decider was handed each event once, in order, up to the last one it caused.
+	if fmt.Sprint(d.handed) != "[1 2 3 4 5 6 7]" {
+		t.Errorf("decider handed events %v, want [1 2 3 4 5 6 7], each once", d.handed)
+	}
+	if n, err := h.eng.CountPending(h.ctx, openswf.TaskDecision, domain, wfList); err != nil || n != 0 {
+		t.Errorf("pending decision tasks = %d, %v; want none", n, err)
+	}
+}
+
+// A run that names no registered decider is refused at start.
+func TestEngine_InProcessDeciderUnknown(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{
+		Domain: domain, WorkflowID: "w", WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"}, Decider: "nobody",
+	})
+	wantKind(t, err, openswf.KindValidation)
+}
