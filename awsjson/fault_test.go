@@ -116,6 +116,7 @@ func TestWriteFault(t *testing.T) {
 				t.Errorf("Content-Type = %q, want application/x-amz-json-1.0", got)
 			}
 			// The recorder keeps header keys as written; check AWS's spelling.
+			//lint:ignore SA1008 the key as AWS spells it, not canonicalised, is what is checked
 			if got := res.Header["X-Amzn-ErrorType"]; len(got) != 1 || got[0] != tt.wantHeader {
 				t.Errorf("X-Amzn-ErrorType = %q, want [%q]", got, tt.wantHeader)
 			}
@@ -136,10 +137,12 @@ func TestWriteFault_Exported(t *testing.T) {
 	if got, want := rec.Body.String(), `{"__type":"ServiceUnavailable","message":"Too many connections."}`; got != want {
 		t.Errorf("body = %s, want %s", got, want)
 	}
+	//lint:ignore SA1008 the key as AWS spells it, not canonicalised, is what is checked
 	if got := res.Header["X-Amzn-ErrorType"]; len(got) != 1 || got[0] != "ServiceUnavailable" {
 		t.Errorf("X-Amzn-ErrorType = %q, want [\"ServiceUnavailable\"]", got)
 	}
 	// Outside a Server nobody else gives the answer a request id.
+	//lint:ignore SA1008 the key as AWS spells it, not canonicalised, is what is checked
 	if got := res.Header["x-amzn-RequestId"]; len(got) != 1 || len(got[0]) != 36 {
 		t.Errorf("x-amzn-RequestId = %q, want one UUID", got)
 	}

@@ -518,6 +518,7 @@ func TestServer_RequestIDHeaderSpelling(t *testing.T) {
 	s := NewServer(Options{})
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`)))
+	//lint:ignore SA1008 the key as AWS spells it, not canonicalised, is what is checked
 	if got := rec.Header()["x-amzn-RequestId"]; len(got) != 1 || !isUUIDv4(got[0]) {
 		t.Errorf("header x-amzn-RequestId = %q, want one UUID v4 under AWS's spelling", got)
 	}

@@ -169,7 +169,8 @@ cli_heartbeat_details() {
 
 cli_heartbeat_cli_input_json() {
   new_world hbjson
-  start_activity 3
+  # Two CLI calls (each a Python start-up) run between heartbeats: 6 s leaves room on a loaded machine.
+  start_activity 6
   local input out
   input=$("$PY" -c 'import json, sys; print(json.dumps({"taskToken": sys.argv[1], "details": "from --cli-input-json"}))' "$TOKEN")
   out=$($AWS swf record-activity-task-heartbeat --cli-input-json "$input" --output json)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openswf/openswf/bench"
@@ -29,7 +30,7 @@ commands:
 // Run runs the command named by args until ctx ends; logs go to logw.
 func Run(ctx context.Context, args []string, logw io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(usage)
+		return errors.New(strings.TrimSpace(usage))
 	}
 	switch args[0] {
 	case "serve":
