@@ -20,23 +20,24 @@ const module = "github.com/openswf/openswf"
 // know nothing of each other; an API package drives the engine over awsjson; node assembles them all.
 // Exceptions, each for a reason:
 //   - bench starts an in-process node when asked to measure one without a child process;
-//   - cmd/openswf wires the node and the bench command.
+//   - the bench command (cmd/openswf-bench) is apart from the server binary, which links no AWS SDK.
 var allowedImports = map[string][]string{
-	".":               {},
-	"awsjson":         {},
-	"engine":          {"."},
-	"sqlite":          {"."},
-	"storetest":       {"."},
-	"metrics":         {"."},
-	"swf":             {".", "awsjson", "engine"},
-	"node":            {".", "awsjson", "engine", "metrics", "sqlite", "swf"},
-	"openswftest":     {"node"},
-	"bench":           {"node"},
-	"cmd/openswf":     {"bench", "node"},
-	"e2e":             {},
-	"conformance":     {},
-	"docs":            {},
-	"engine/testdata": {},
+	".":                 {},
+	"awsjson":           {},
+	"engine":            {"."},
+	"sqlite":            {"."},
+	"storetest":         {"."},
+	"metrics":           {"."},
+	"swf":               {".", "awsjson", "engine"},
+	"node":              {".", "awsjson", "engine", "metrics", "sqlite", "swf"},
+	"openswftest":       {"node"},
+	"bench":             {"node"},
+	"cmd/openswf":       {"node"},
+	"cmd/openswf-bench": {"bench"},
+	"e2e":               {},
+	"conformance":       {},
+	"docs":              {},
+	"engine/testdata":   {},
 }
 
 // thirdParty lists the modules outside the standard library each package's non-test code may import

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Workload names, in the order `openswf bench` documents them.
+// Workload names, in the order `openswf-bench` documents them.
 const (
 	WorkloadEcho      = "echo"
 	WorkloadHeartbeat = "heartbeat"
@@ -60,6 +60,10 @@ type Config struct {
 	// ServerExec is the openswf binary to start as `ServerExec serve --addr 127.0.0.1:0 --db FILE
 	// --poll-hold PollHold`. Ignored when Endpoint is set; required by the recovery workload.
 	ServerExec string
+	// EchoExec is the binary to start as `EchoExec EchoCommand --addr 127.0.0.1:0` to serve the echo
+	// endpoint in a process of its own when the server is a child process (the bench command itself).
+	// Empty serves echo in-process.
+	EchoExec string
 	// DB is the SQLite file of the servers the bench starts; empty gives each run a fresh file in a temporary
 	// directory that Run removes. A given file is reused by every run, so its state accumulates.
 	DB string

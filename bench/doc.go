@@ -1,6 +1,6 @@
 // Package bench measures an SWF endpoint the way its users feel it: heartbeats per second and their latency,
 // heartbeat-timeout lateness with many open tasks, workflows completed per second, and the time a server
-// takes to answer again after a crash. `openswf bench` is its command line; Run is the whole tool.
+// takes to answer again after a crash. `openswf-bench` (cmd/openswf-bench) is its command line; Run is the whole tool.
 //
 // The bench drives any SWF-compatible endpoint (Config.Endpoint), so other servers are measured the same way.
 // Without an endpoint it starts openswf itself on a fresh SQLite file for every run of a workload: as a child

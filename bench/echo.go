@@ -45,8 +45,8 @@ func echoToken(i int) string {
 	return fmt.Sprintf("bench-echo-%06d-%s", i, strings.Repeat("x", 160))
 }
 
-// EchoCommand is the subcommand of the openswf binary that serves the echo endpoint in a process of its
-// own: `openswf EchoCommand --addr 127.0.0.1:0`.
+// EchoCommand is the subcommand of the bench's command that serves the echo endpoint in a process of its
+// own: `openswf-bench EchoCommand --addr 127.0.0.1:0`.
 const EchoCommand = "bench-echo"
 
 // ServeEcho serves the echo endpoint on addr until ctx ends. It writes one line to logw once it listens,
@@ -72,7 +72,7 @@ func ServeEcho(ctx context.Context, addr string, logw io.Writer) error {
 // one (so that echo, like the server, answers from another process than the client's), else in-process.
 // It returns the endpoint's URL and a function that stops it.
 func (b *bencher) startEcho(ctx context.Context) (url string, pid int, stop func(), err error) {
-	if b.cfg.ServerExec == "" || b.cfg.Endpoint != "" {
+	if b.cfg.ServerExec == "" || b.cfg.EchoExec == "" || b.cfg.Endpoint != "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return "", 0, nil, fmt.Errorf("listen: %w", err)
@@ -81,7 +81,7 @@ func (b *bencher) startEcho(ctx context.Context) (url string, pid int, stop func
 		go hs.Serve(ln)
 		return "http://" + ln.Addr().String(), 0, func() { hs.Close() }, nil
 	}
-	c, err := startProcess(ctx, b.cfg.ServerExec, []string{EchoCommand, "--addr", "127.0.0.1:0"}, &logCounter{})
+	c, err := startProcess(ctx, b.cfg.EchoExec, []string{EchoCommand, "--addr", "127.0.0.1:0"}, &logCounter{})
 	if err != nil {
 		return "", 0, nil, err
 	}

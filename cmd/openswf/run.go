@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openswf/openswf/bench"
 	"github.com/openswf/openswf/node"
 )
 
@@ -24,7 +23,6 @@ commands:
   serve   run the service (flags: --addr, --db, --poll-hold, --max-body, --max-conns, --idle-timeout,
           --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_MAX_CONNS): the SWF API at
           POST /, Prometheus metrics at GET /metrics, health at GET /healthz, all on --addr
-  bench   measure an SWF endpoint, by default a fresh openswf (openswf bench --help)
 `
 
 // Run runs the command named by args until ctx ends; logs go to logw.
@@ -35,17 +33,6 @@ func Run(ctx context.Context, args []string, logw io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], logw)
-	case "bench":
-		return runBench(ctx, args[1:], os.Stdout, logw)
-	case bench.EchoCommand:
-		// Not in the usage: the bench starts it, to measure its echo workload across processes.
-		fs := flag.NewFlagSet(bench.EchoCommand, flag.ContinueOnError)
-		fs.SetOutput(logw)
-		addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		return bench.ServeEcho(ctx, *addr, logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -15,17 +17,19 @@ import (
 	"github.com/openswf/openswf/bench"
 )
 
-// runBench is `openswf bench`: it measures an SWF endpoint (by default a fresh openswf this binary starts as
-// a child process) and prints a table, or JSON with --json, to out. Progress goes to logw.
+// runBench measures an SWF endpoint (by default a fresh openswf it starts as a child process) and prints a
+// table, or JSON with --json, to out. Progress goes to logw.
 func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs := flag.NewFlagSet("openswf-bench", flag.ContinueOnError)
 	fs.SetOutput(logw)
-	// By default the server is this very binary in a child process, so that client and server are separate
-	// processes as users run them. --server-exec= (empty) runs it in-process instead.
+	// By default the server is the openswf binary in a child process, so that client and server are
+	// separate processes as users run them. --server-exec= (empty) runs it in-process instead. The echo
+	// endpoint is served by this binary in a child process of its own.
 	self, _ := os.Executable()
 	var cfg bench.Config
+	cfg.EchoExec = self
 	fs.StringVar(&cfg.Endpoint, "endpoint", "", "URL of the SWF endpoint to drive; empty starts openswf for each run")
-	fs.StringVar(&cfg.ServerExec, "server-exec", self, "openswf binary to start as the server (empty: in-process)")
+	fs.StringVar(&cfg.ServerExec, "server-exec", defaultServerExec(self), "openswf binary to start as the server (empty: in-process)")
 	fs.StringVar(&cfg.DB, "db", "", "SQLite file of the servers the bench starts (default: a fresh temporary file per run)")
 	fs.DurationVar(&cfg.PollHold, "poll-hold", bench.DefaultPollHold, "long-poll hold of the servers the bench starts")
 	workloads := fs.String("workload", "echo,heartbeat", "comma-separated workloads: "+strings.Join(bench.WorkloadNames(), ","))
@@ -42,7 +46,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file (with --server-exec= it includes the server)")
 	mutexProfile := fs.String("mutexprofile", "", "write a mutex contention profile of this process to the file")
 	fs.Usage = func() {
-		fmt.Fprintln(logw, "usage: openswf bench [flags]")
+		fmt.Fprintln(logw, "usage: openswf-bench [flags]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -92,6 +96,20 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	}
 	fmt.Fprintf(logw, "bench: done in %v\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// defaultServerExec is the openswf binary beside this one, else the one on PATH, else "" (in-process).
+func defaultServerExec(self string) string {
+	if self != "" {
+		beside := filepath.Join(filepath.Dir(self), "openswf")
+		if fi, err := os.Stat(beside); err == nil && fi.Mode().IsRegular() {
+			return beside
+		}
+	}
+	if p, err := exec.LookPath("openswf"); err == nil {
+		return p
+	}
+	return ""
 }
 
 // writeProfile writes the named runtime profile to path, reporting failures to logw.
