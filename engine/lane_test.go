@@ -13,6 +13,18 @@ import (
 	"github.com/openswf/openswf/engine"
 )
 
+// startFanOut starts a run whose first decision schedules n activities, a00, a01, ….
+func (h *harness) startFanOut(workflowID string, n int) string {
+	h.t.Helper()
+	runID := h.start(workflowID)
+	var ds []openswf.Decision
+	for i := range n {
+		ds = append(ds, schedule(fmt.Sprintf("a%02d", i)))
+	}
+	h.respond(h.pollDecision(), ds...)
+	return runID
+}
+
 // waitQueued waits until n transitions of the run wait in its lane.
 func waitQueued(t *testing.T, eng *engine.Engine, runID string, n int) {
 	t.Helper()
@@ -41,12 +53,7 @@ func wantDense(t *testing.T, history string) {
 func TestEngine_CoalescesTransitionsOfOneRun(t *testing.T) {
 	const n = 12
 	h := newHarness(t)
-	runID := h.start("w")
-	var ds []openswf.Decision
-	for i := range n {
-		ds = append(ds, schedule(fmt.Sprintf("a%02d", i)))
-	}
-	h.respond(h.pollDecision(), ds...)
+	runID := h.startFanOut("w", n)
 	tasks := make([]*engine.ActivityTaskInfo, n)
 	for i := range tasks {
 		tasks[i] = h.pollActivity()
@@ -178,12 +185,7 @@ func TestEngine_FailureInBatchIsItsCallersAlone(t *testing.T) {
 func TestEngine_TimeoutsOfOneRunFireTogether(t *testing.T) {
 	const n = 50
 	h := newHarness(t)
-	runID := h.start("w")
-	var ds []openswf.Decision
-	for i := range n {
-		ds = append(ds, schedule(fmt.Sprintf("a%02d", i)))
-	}
-	h.respond(h.pollDecision(), ds...)
+	runID := h.startFanOut("w", n)
 	for range n {
 		task := h.pollActivity()
 		if _, err := h.eng.Heartbeat(h.ctx, task.TaskToken, ptr("d-"+task.ActivityID)); err != nil {
