@@ -106,8 +106,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 	// The writer: WAL so that readers never block it nor it them, synchronous=FULL so that a commit is on
 	// disk (WAL fsynced) before any caller hears of it.
-	// It never checkpoints itself: the checkpointer does (checkpoint.go).
-	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)")
+	// It never checkpoints itself: the checkpointer does (checkpoint.go). temp_store=MEMORY keeps the
+	// statement journals of a batch's savepoints in memory: by default one that grows past 64 KiB (a batch
+	// closing many activity tasks of one run) spills to a temporary file, a write system call per page.
+	wdb, err := sql.Open("sqlite", base+"&"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_pragma=temp_store(2)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
