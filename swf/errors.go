@@ -56,8 +56,10 @@ func toFault(err error) error {
 	case openswf.KindValidation:
 		return awsjson.ValidationError(e.Message)
 	case openswf.KindConflict:
-		// The engine retried and still lost the race for the run: a retryable throttle, not a fault.
-		return awsjson.Throttling("Too many concurrent changes to the workflow execution; retry")
+		// The engine retried a conflict between nodes (within one node a run's transitions queue and never
+		// conflict) and still lost: the server could not serve this now. A 503, which every SDK retries, and
+		// not ThrottlingException, which AWS keeps for its documented rate limits.
+		return awsjson.ServiceUnavailable("The workflow execution is changing on another node; retry")
 	case openswf.KindUnavailable:
 		// A storage fault (a full disk, an I/O error): the client retries, and learns nothing of the cause,
 		// which stays in the chain for the server's log.

@@ -64,8 +64,8 @@ func TestFaults_WireTypes(t *testing.T) {
 		t.Errorf("toFault(plain) = %v, want it unchanged", got)
 	}
 	var f *awsjson.Fault
-	if !errors.As(toFault(openswf.ErrConflict), &f) || f.Type != awsjson.TypeThrottling {
-		t.Errorf("conflict surfaced as %v, want a retryable throttle", toFault(openswf.ErrConflict))
+	if !errors.As(toFault(openswf.ErrConflict), &f) || f.Type != awsjson.TypeServiceUnavailable || f.HTTPStatus() != 503 {
+		t.Errorf("conflict surfaced as %v, want a retryable 503, never a ThrottlingException", toFault(openswf.ErrConflict))
 	}
 }
 
