@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,12 +28,8 @@ func TestCrash_KillDuringFanOut(t *testing.T) {
 		minAcked   = 60
 		killAtMost = 10 * time.Second
 	)
-	bin := crashBuild(t)
-	db := filepath.Join(t.TempDir(), "crash.db")
-	srv := crashStart(t, bin, db)
-	c := crashClient(srv.url)
 	domain := "crash-fanout"
-	crashRegister(t, c, domain)
+	bin, db, srv, c := crashSetup(t, domain)
 	runID := crashStartWorkflow(t, c, domain, "fanout")
 	dt := crashPollDecision(t, c, domain)
 	if dt == nil {

@@ -64,12 +64,8 @@ func TestCrash_KillDuringLoad(t *testing.T) {
 		killAtMost = 8 * time.Second // kill even if the completions lag behind
 		minAcked   = 3               // completions acknowledged before the kill, if killAtMost allows
 	)
-	bin := crashBuild(t)
-	db := filepath.Join(t.TempDir(), "crash.db")
-	srv := crashStart(t, bin, db)
-	c := crashClient(srv.url)
 	domain := "crash-load"
-	crashRegister(t, c, domain)
+	bin, db, srv, c := crashSetup(t, domain)
 
 	// Start the workflows and let each first decision schedule its activities.
 	runs := map[string]string{} // workflow id → run id
@@ -309,12 +305,8 @@ func TestCrash_AcknowledgedHeartbeatSurvives(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test builds and runs the server binary; skipped in -short mode")
 	}
-	bin := crashBuild(t)
-	db := filepath.Join(t.TempDir(), "crash.db")
-	srv := crashStart(t, bin, db)
-	c := crashClient(srv.url)
 	domain := "crash-heartbeat"
-	crashRegister(t, c, domain)
+	bin, db, srv, c := crashSetup(t, domain)
 
 	runID := crashStartWorkflow(t, c, domain, "wf-hb")
 	dt := crashPollDecision(t, c, domain)
@@ -544,6 +536,18 @@ func (l *crashLog) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// crashSetup builds the binary, starts it on a new database file and registers domain with the crash
+// tests' types through a client of it.
+func crashSetup(t *testing.T, domain string) (bin, db string, srv *crashServer, c *swf.Client) {
+	t.Helper()
+	bin = crashBuild(t)
+	db = filepath.Join(t.TempDir(), "crash.db")
+	srv = crashStart(t, bin, db)
+	c = crashClient(srv.url)
+	crashRegister(t, c, domain)
+	return bin, db, srv, c
 }
 
 // crashClient is the AWS SDK client for a server. Retries are off: a call that fails at the kill must fail,

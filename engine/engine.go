@@ -228,22 +228,31 @@ func (t *txn) created(x *openswf.Execution) *txn {
 	return o
 }
 
+// stepErr is the error a step of the transaction, or of a run decided alongside, set instead of
+// returning it.
+func (t *txn) stepErr() error {
+	if t.err != nil {
+		return t.err
+	}
+	for _, o := range t.others {
+		if o.err != nil {
+			return o.err
+		}
+	}
+	return nil
+}
+
 // commit applies the transition (with those of the other runs decided alongside) and then publishes its
 // effects: new tasks to the task lists and new deadlines to the timer queue.
 func (e *Engine) commit(ctx context.Context, t *txn) error {
+	if err := t.stepErr(); err != nil {
+		return err
+	}
+	t.runDeciders(ctx) // may add runs (a child started by an in-process decision)
+	if err := t.stepErr(); err != nil {
+		return err
+	}
 	all := append([]*txn{t}, t.others...)
-	for _, o := range all {
-		if o.err != nil {
-			return o.err
-		}
-	}
-	t.runDeciders(ctx)
-	all = append([]*txn{t}, t.others...)
-	for _, o := range all {
-		if o.err != nil {
-			return o.err
-		}
-	}
 	for _, o := range all {
 		o.limitHistory()
 		o.tr.Execution = o.x
