@@ -191,8 +191,9 @@ type Result struct {
 	Listening time.Duration
 	// ServerErrors counts the ERROR lines the server the bench started logged during the run.
 	ServerErrors int64
-	// ServerCPU is the CPU time (user and system) the server's process spent per op during the load (echo
-	// and heartbeat), when the server is a child process of the bench; 0 otherwise.
+	// ServerCPU is the CPU time (user and system) the server's process spent per op during the load (a
+	// call of echo and heartbeat, a completed workflow of workflows, a completed task of fanout), when the
+	// server is a child process of the bench; 0 otherwise.
 	ServerCPU time.Duration
 
 	// Runs are the individual runs of a median result.

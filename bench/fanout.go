@@ -72,6 +72,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 		}
 		mu.Unlock()
 	}
+	cpu := startCPUMeter(srv.pid())
 	start := time.Now()
 	runCtx, cancel := context.WithTimeout(ctx, fanoutLimit)
 	defer cancel()
@@ -114,6 +115,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 		})
 	}
 	wg.Wait()
+	serverCPU := cpu.perOp(completed.Load())
 	for _, msg := range firstErr {
 		b.logf("fanout: error: %s", msg)
 	}
@@ -125,7 +127,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 	r := Result{
 		Workload: WorkloadFanout, Client: ClientSDK, Workers: b.cfg.Workers, Ops: done, Tasks: n,
 		Elapsed: last.Sub(start), P50: s.P50, P99: s.P99, Max: s.Max,
-		Errors: errs.Load() + int64(n) - done,
+		Errors: errs.Load() + int64(n) - done, ServerCPU: serverCPU,
 	}
 	if r.Elapsed > 0 {
 		r.OpsPerSec = float64(done) / r.Elapsed.Seconds()

@@ -65,6 +65,7 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 		}
 	}
 
+	cpu := startCPUMeter(srv.pid())
 	// Starters take indexes from a dispatcher that paces them when a rate is set.
 	next := make(chan int)
 	wg.Go(func() {
@@ -173,6 +174,13 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	completed := int64(0)
+	for i := range k {
+		if !doneAt[i].IsZero() {
+			completed++
+		}
+	}
+	serverCPU := cpu.perOp(completed)
 	for _, msg := range firstErr {
 		b.logf("workflows: error: %s", msg)
 	}
@@ -196,7 +204,8 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 		Workload: WorkloadWorkflows, Client: ClientSDK, Workers: b.cfg.Workers, Ops: int64(s.Count),
 		P50: s.P50, P99: s.P99, Max: s.Max,
 		// Every call that failed, and every execution that did not complete for another reason.
-		Errors: errs.Load() + int64(k-s.Count) - lost.Load(),
+		Errors:    errs.Load() + int64(k-s.Count) - lost.Load(),
+		ServerCPU: serverCPU,
 	}
 	if s.Count > 0 {
 		r.Elapsed = last.Sub(first)

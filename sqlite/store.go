@@ -61,8 +61,8 @@ type Stats struct {
 // Store is openswf.Store on SQLite. Writes go through one writer goroutine that commits them in groups;
 // reads use a pool of read-only connections. Its methods are safe for concurrent use.
 type Store struct {
-	reader *sql.DB // query_only connections for every read
-	wdb    *sql.DB // holds the single writer connection
+	reader *readerDB // query_only connections for every read, with their statements prepared
+	wdb    *sql.DB   // holds the single writer connection
 	w      *writer
 
 	// mu guards closed against ops being queued: a writer of ops holds it shared while it sends, so that
@@ -171,7 +171,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s := &Store{
 		stopCheckpoints: make(chan struct{}),
 		checkpointsDone: make(chan struct{}),
-		reader:          reader,
+		reader:          newReaderDB(reader),
 		wdb:             wdb,
 		w:               w,
 		ops:             make(chan *op, opts.MaxBatch),
