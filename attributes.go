@@ -1,5 +1,7 @@
 package openswf
 
+import "encoding/json"
+
 // Event attributes, one struct per event type the engine writes, with the wire's member names. Optional
 // members are omitted when empty; required ones (event ids among them) are always written.
 
@@ -183,6 +185,15 @@ type MarkerRecordedAttributes struct {
 	MarkerName                   string `json:"markerName"`
 	Details                      string `json:"details,omitempty"`
 	DecisionTaskCompletedEventID int64  `json:"decisionTaskCompletedEventId"`
+}
+
+// DialectEventAttributes are the attributes of EventDialectRecorded, and of the RecordDialectEvent
+// decision that records one.
+type DialectEventAttributes struct {
+	// Dialect names the vocabulary ("states" for Step Functions).
+	Dialect string `json:"dialect"`
+	// Event is the event in that vocabulary, as its API shows it.
+	Event json.RawMessage `json:"event"`
 }
 
 // RecordMarkerFailedAttributes are the attributes of RecordMarkerFailed.

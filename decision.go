@@ -18,6 +18,10 @@ const (
 	DecisionRequestCancelExternalWorkflowExecution DecisionType = "RequestCancelExternalWorkflowExecution"
 	DecisionStartChildWorkflowExecution            DecisionType = "StartChildWorkflowExecution"
 	DecisionScheduleLambdaFunction                 DecisionType = "ScheduleLambdaFunction"
+
+	// DecisionRecordDialectEvent records an EventDialectRecorded. Only in-process deciders make it: SWF's
+	// model has no such decision type, and its attributes have no wire name.
+	DecisionRecordDialectEvent DecisionType = "RecordDialectEvent"
 )
 
 // Decision is one decision of a completed decision task: its type and the attributes member that matches
@@ -38,6 +42,8 @@ type Decision struct {
 	RequestCancelExternalWorkflowExecution *RequestCancelExternalAttributes          `json:"requestCancelExternalWorkflowExecutionDecisionAttributes,omitempty"`
 	StartChildWorkflowExecution            *StartChildWorkflowExecutionAttributes    `json:"startChildWorkflowExecutionDecisionAttributes,omitempty"`
 	ScheduleLambdaFunction                 *ScheduleLambdaFunctionDecisionAttributes `json:"scheduleLambdaFunctionDecisionAttributes,omitempty"`
+
+	RecordDialectEvent *DialectEventAttributes `json:"-"`
 }
 
 // ScheduleActivityTaskAttributes are ScheduleActivityTask's attributes.

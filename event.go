@@ -75,6 +75,12 @@ const (
 	EventStartLambdaFunctionFailed                       EventType = "StartLambdaFunctionFailed"
 )
 
+// EventDialectRecorded is an event an in-process decider records in a vocabulary of its own, such as a
+// Step Functions history event: the engine stores it in the run's history with the others and reads nothing
+// in it, and the API of that dialect shows it. Its attributes are DialectEventAttributes. No SWF client sees
+// one: runs decided in-process live in domains the SWF API does not serve.
+const EventDialectRecorded EventType = "DialectEventRecorded"
+
 // AttributesKey is the wire member that holds the attributes of an event of type t.
 func (t EventType) AttributesKey() string {
 	if t == "" {

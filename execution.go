@@ -1,6 +1,9 @@
 package openswf
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // WorkflowType names a registered workflow type.
 type WorkflowType struct {
@@ -75,6 +78,9 @@ type Execution struct {
 	// last event id that decider has been handed.
 	Decider        string `json:"decider,omitempty"`
 	DecidedThrough int64  `json:"decidedThrough,omitempty"`
+	// DeciderState is what the in-process decider keeps of the run between its decisions (a state machine
+	// interpreter's position, say), opaque to the engine and stored with the run.
+	DeciderState json.RawMessage `json:"deciderState,omitempty"`
 	// PendingDecision records that events arrived while a decision task was started, so a new decision task
 	// must be scheduled when it closes.
 	PendingDecision        bool      `json:"pendingDecision,omitempty"`

@@ -187,8 +187,9 @@ type txn struct {
 	// closed those closed in it: several callers' transitions may touch one activity in one batch.
 	newActs map[int64]bool
 	closed  map[int64]bool
-	// decide is set when a run with an in-process decider needs a decision; commit runs the decider.
-	decide bool
+	// decide is set when a run with an in-process decider needs a decision (its history grew); commit runs
+	// the decider. deciding is set while the decider's own decisions are applied.
+	decide, deciding bool
 }
 
 // backoff sleeps a random time that grows with the attempt, up to about 10 ms. It is wall-clock time on
@@ -303,6 +304,9 @@ func (t *txn) event(typ openswf.EventType, attrs any) int64 {
 	id := t.x.NextEventID
 	t.x.NextEventID++
 	t.tr.Events = append(t.tr.Events, openswf.HistoryEvent{ID: id, Time: t.now, Type: typ, Attributes: raw})
+	if t.x.Decider != "" && !t.deciding {
+		t.decide = true
+	}
 	return id
 }
 

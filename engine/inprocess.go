@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,22 +14,34 @@ import (
 // Functions state machine's interpreter is one. A run names its decider when it starts
 // (StartWorkflowInput.Decider, from Options.Deciders).
 //
-// Whenever the run needs a decision — it started, an activity closed or timed out, a timer fired, a signal
-// came — the engine calls Decide within the transition that recorded those events, and applies the
-// decisions it returns in that same transition: no decision task events, no pollers, no extra commit.
+// Whenever a transition adds events to the run — it started, an activity was handed out, closed or timed
+// out, a timer fired, a signal came — the engine calls Decide within that transition, and applies the
+// decisions it returns in that same transition: no decision task events, no pollers, no extra commit. (SWF's
+// decision tasks are asked for on fewer events: an activity handed out needs no decision there. A decider
+// that keeps a history of its own, as Step Functions does, needs to see every event.)
 // Decide must be a pure function of its input: a transition decided again (after a conflict between
-// nodes) calls it again, and only the decisions of the committed call take effect. It must not call the
-// engine. An error leaves the run waiting for a decision, which the run's next transition asks for again.
+// nodes) calls it again, and only the decisions and state of the committed call take effect. It must not
+// call the engine. An error leaves the run waiting for a decision, which the run's next transition asks
+// for again.
 type Decider interface {
-	Decide(ctx context.Context, in DecideInput) ([]openswf.Decision, error)
+	Decide(ctx context.Context, in DecideInput) (DecideOutput, error)
+}
+
+// DecideOutput is what a Decider decided.
+type DecideOutput struct {
+	// Decisions are applied in order, in the transition that asked for them.
+	Decisions []openswf.Decision
+	// State, when not nil, replaces the run's DeciderState.
+	State json.RawMessage
 }
 
 // DecideInput is what a Decider decides on.
 type DecideInput struct {
-	// Execution is a copy of the run's record as it stands before the decisions.
+	// Execution is a copy of the run's record as it stands before the decisions, DeciderState included.
 	Execution *openswf.Execution
 	// Events are the run's events the decider has not been handed yet, oldest first: those of this
-	// transition and, if an earlier call failed, those since.
+	// transition and, if an earlier call failed, those since. They include the events its own decisions
+	// of the previous call added (ActivityTaskScheduled, or ScheduleActivityTaskFailed).
 	Events []openswf.HistoryEvent
 	// Now is the transition's time.
 	Now time.Time
@@ -78,21 +92,32 @@ func (t *txn) runDecider(ctx context.Context) {
 		t.err = err
 		return
 	}
-	decisions, err := d.Decide(ctx, DecideInput{Execution: cloneExecution(x), Events: evs, Now: t.now})
+	out, err := d.Decide(ctx, DecideInput{Execution: cloneExecution(x), Events: evs, Now: t.now})
 	if err != nil {
 		t.e.log.Error("in-process decider failed", "run", x.RunID, "decider", x.Decider, "err", err)
 		x.PendingDecision = true
 		return
 	}
+	decisions := out.Decisions
 	x.DecidedThrough = x.NextEventID - 1
+	if out.State != nil {
+		x.DeciderState = out.State
+	}
+	// The events its decisions add are its own doing: they are handed to it next time, and ask for no
+	// decision of their own (needDecision says when one is needed).
+	t.deciding = true
+	defer func() { t.deciding = false }()
 	dc := &decider{txn: t, ctx: ctx}
 	for i := range decisions {
 		if !x.Open || t.historyFull() {
 			break
 		}
-		err := checkDecision(i+1, &decisions[i])
-		if err == nil {
-			err = dc.apply(&decisions[i])
+		err := t.recordDialectEvent(&decisions[i])
+		if err == errNotDialect {
+			err = checkDecision(i+1, &decisions[i])
+			if err == nil {
+				err = dc.apply(&decisions[i])
+			}
 		}
 		if err != nil {
 			// A decider that returns an invalid decision is broken: the run waits for a decision that the
@@ -106,6 +131,23 @@ func (t *txn) runDecider(ctx context.Context) {
 	if x.Open && dc.needDecision {
 		t.decide = true
 	}
+}
+
+// errNotDialect says a decision is not a RecordDialectEvent.
+var errNotDialect = errors.New("not a dialect event")
+
+// recordDialectEvent applies a RecordDialectEvent decision, a decision only in-process deciders make (SWF's
+// checkDecision refuses it); errNotDialect for any other decision.
+func (t *txn) recordDialectEvent(dec *openswf.Decision) error {
+	if dec.Type != openswf.DecisionRecordDialectEvent {
+		return errNotDialect
+	}
+	a := dec.RecordDialectEvent
+	if a == nil || a.Dialect == "" || !json.Valid(a.Event) {
+		return errors.New("RecordDialectEvent needs a dialect and an event of valid JSON")
+	}
+	t.event(openswf.EventDialectRecorded, a)
+	return nil
 }
 
 // undecidedEvents returns the run's events after DecidedThrough: stored ones first, then this

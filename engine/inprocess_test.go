@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,34 +16,52 @@ import (
 )
 
 // retryingDecider schedules one activity with a 10 s heartbeat timeout, schedules a new attempt each
-// time one times out, and completes the run when an attempt completes. It remembers nothing between calls
-// but the event ids it was handed (for the test): it decides on the events.
+// time one times out, and completes the run when an attempt completes. It keeps the attempt number in the
+// run's DeciderState, and records a "test" dialect event when the run starts and when an attempt is handed
+// to a worker, as a Step Functions interpreter records its own history. It also remembers the event ids it
+// was handed (for the test).
 type retryingDecider struct {
 	mu     sync.Mutex
 	handed []int64
 }
 
-func (d *retryingDecider) Decide(_ context.Context, in engine.DecideInput) ([]openswf.Decision, error) {
+type retryState struct {
+	Attempt int `json:"attempt"`
+}
+
+func (d *retryingDecider) Decide(_ context.Context, in engine.DecideInput) (engine.DecideOutput, error) {
 	d.mu.Lock()
 	for _, ev := range in.Events {
 		d.handed = append(d.handed, ev.ID)
 	}
 	d.mu.Unlock()
+	var st retryState
+	if len(in.Execution.DeciderState) > 0 {
+		if err := json.Unmarshal(in.Execution.DeciderState, &st); err != nil {
+			return engine.DecideOutput{}, err
+		}
+	}
+	dialect := func(event string) openswf.Decision {
+		return openswf.Decision{Type: openswf.DecisionRecordDialectEvent,
+			RecordDialectEvent: &openswf.DialectEventAttributes{Dialect: "test", Event: json.RawMessage(event)}}
+	}
 	var out []openswf.Decision
 	for _, ev := range in.Events {
 		switch ev.Type {
 		case openswf.EventWorkflowExecutionStarted:
-			out = append(out, scheduleWith("attempt-1", "NONE", "NONE", "600", "10"))
+			st.Attempt = 1
+			out = append(out, dialect(`{"type":"Started"}`), scheduleWith("attempt-1", "NONE", "NONE", "600", "10"))
+		case openswf.EventActivityTaskStarted:
+			out = append(out, dialect(fmt.Sprintf(`{"type":"ActivityStarted","attempt":%d}`, st.Attempt)))
 		case openswf.EventActivityTaskTimedOut:
-			// The next attempt's number: one more than the attempts scheduled so far, which the run's
-			// next event id tells here (each attempt adds three events before it times out).
-			n := (in.Execution.NextEventID-1)/3 + 1
-			out = append(out, scheduleWith(fmt.Sprintf("attempt-%d", n), "NONE", "NONE", "600", "10"))
+			st.Attempt++
+			out = append(out, scheduleWith(fmt.Sprintf("attempt-%d", st.Attempt), "NONE", "NONE", "600", "10"))
 		case openswf.EventActivityTaskCompleted:
 			out = append(out, complete("done"))
 		}
 	}
-	return out, nil
+	state, err := json.Marshal(st)
+	return engine.DecideOutput{Decisions: out, State: state}, err
 }
 
 // A run decided in-process: its decisions come from a Decider inside the server, applied in the
@@ -66,7 +85,8 @@ func TestEngine_InProcessDecider(t *testing.T) {
 	h.must(err)
 	h.assertHistory(runID, `
 		1 WorkflowExecutionStarted
-		2 ActivityTaskScheduled {"activityId":"attempt-1","activityType":{"name":"act","version":"1"},"decisionTaskCompletedEventId":0,"heartbeatTimeout":"10","input":"in-attempt-1","scheduleToCloseTimeout":"NONE","scheduleToStartTimeout":"NONE","startToCloseTimeout":"600","taskList":{"name":"workers"}}
+		2 DialectEventRecorded {"dialect":"test","event":{"type":"Started"}}
+		3 ActivityTaskScheduled {"activityId":"attempt-1","activityType":{"name":"act","version":"1"},"decisionTaskCompletedEventId":0,"heartbeatTimeout":"10","input":"in-attempt-1","scheduleToCloseTimeout":"NONE","scheduleToStartTimeout":"NONE","startToCloseTimeout":"600","taskList":{"name":"workers"}}
 	`)
 
 	h.pollActivity()
@@ -80,13 +100,16 @@ func TestEngine_InProcessDecider(t *testing.T) {
 	got := h.historyText(runID)
 	want := []string{
 		"1 WorkflowExecutionStarted",
-		`2 ActivityTaskScheduled {"activityId":"attempt-1"`,
-		"3 ActivityTaskStarted",
-		`4 ActivityTaskTimedOut {"scheduledEventId":2,"startedEventId":3,"timeoutType":"HEARTBEAT"}`,
-		`5 ActivityTaskScheduled {"activityId":"attempt-2"`,
-		"6 ActivityTaskStarted",
-		`7 ActivityTaskCompleted {"result":"ok","scheduledEventId":5,"startedEventId":6}`,
-		`8 WorkflowExecutionCompleted {"decisionTaskCompletedEventId":0,"result":"done"}`,
+		`2 DialectEventRecorded {"dialect":"test","event":{"type":"Started"}}`,
+		`3 ActivityTaskScheduled {"activityId":"attempt-1"`,
+		"4 ActivityTaskStarted",
+		`5 DialectEventRecorded {"dialect":"test","event":{"attempt":1,"type":"ActivityStarted"}}`,
+		`6 ActivityTaskTimedOut {"scheduledEventId":3,"startedEventId":4,"timeoutType":"HEARTBEAT"}`,
+		`7 ActivityTaskScheduled {"activityId":"attempt-2"`,
+		"8 ActivityTaskStarted",
+		`9 DialectEventRecorded {"dialect":"test","event":{"attempt":2,"type":"ActivityStarted"}}`,
+		`10 ActivityTaskCompleted {"result":"ok","scheduledEventId":7,"startedEventId":8}`,
+		`11 WorkflowExecutionCompleted {"decisionTaskCompletedEventId":0,"result":"done"}`,
 	}
 	lines := strings.Split(strings.TrimSpace(got), "\n")
 	if len(lines) != len(want) {
@@ -103,9 +126,13 @@ func TestEngine_InProcessDecider(t *testing.T) {
 	if x := h.describe(runID); x.Open || x.CloseStatus != openswf.CloseCompleted {
 		t.Errorf("run open %v, close status %q; want completed", x.Open, x.CloseStatus)
 	}
-	// The decider was handed each event once, in order, up to the last one it caused.
-	if fmt.Sprint(d.handed) != "[1 2 3 4 5 6 7]" {
-		t.Errorf("decider handed events %v, want [1 2 3 4 5 6 7], each once", d.handed)
+	// The decider was handed each event once, in order, up to the last one it caused: its own dialect
+	// events and scheduled activities too, with the events of the next transition.
+	if fmt.Sprint(d.handed) != "[1 2 3 4 5 6 7 8 9 10]" {
+		t.Errorf("decider handed events %v, want [1 2 3 4 5 6 7 8 9 10], each once", d.handed)
+	}
+	if got := string(h.describe(runID).DeciderState); got != `{"attempt":2}` {
+		t.Errorf("decider state = %s, want {\"attempt\":2}", got)
 	}
 	if n, err := h.eng.CountPending(h.ctx, openswf.TaskDecision, domain, wfList); err != nil || n != 0 {
 		t.Errorf("pending decision tasks = %d, %v; want none", n, err)
