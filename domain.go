@@ -1,6 +1,10 @@
 package openswf
 
-import "time"
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
 
 // RegistrationStatus is the registration state of a domain or type.
 type RegistrationStatus string
@@ -59,6 +63,11 @@ type TypeRecord struct {
 	DefaultExecutionStartToClose string `json:"defaultExecutionStartToClose,omitempty"`
 	DefaultChildPolicy           string `json:"defaultChildPolicy,omitempty"`
 	DefaultLambdaRole            string `json:"defaultLambdaRole,omitempty"`
+
+	// Tags and Attributes belong to another API's records kept as types (a Step Functions activity or state
+	// machine): SWF's types have neither. Attributes are that API's own, opaque to the engine and the store.
+	Tags       []ResourceTag   `json:"tags,omitempty"`
+	Attributes json.RawMessage `json:"attributes,omitempty"`
 }
 
 // TypeListQuery selects registered types for ListActivityTypes / ListWorkflowTypes.
@@ -70,4 +79,11 @@ type TypeListQuery struct {
 	After   *TypeRecord // keyset cursor: list past this (name, version) in the requested order
 	Limit   int
 	Reverse bool
+}
+
+// InternalDomain reports whether a domain name is one the server keeps for another API's records (the Step
+// Functions executions and activities live in one): a name with a ':' in it, which SWF's rules for domain
+// names forbid, so that no SWF domain can ever take it and the SWF API can refuse it on sight.
+func InternalDomain(name string) bool {
+	return strings.Contains(name, ":")
 }

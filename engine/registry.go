@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -148,6 +149,9 @@ type RegisterTypeInput struct {
 	ExecutionStartToClose string
 	ChildPolicy           string
 	LambdaRole            string
+	// Tags and Attributes of a type of an internal domain (see openswf.TypeRecord).
+	Tags       []openswf.ResourceTag
+	Attributes json.RawMessage
 }
 
 // RegisterType registers an activity or workflow type.
@@ -177,6 +181,7 @@ func (e *Engine) RegisterType(ctx context.Context, kind openswf.TypeKind, in Reg
 		DefaultTaskList: tl, DefaultPriority: in.Priority, DefaultStartToClose: in.StartToClose,
 		DefaultHeartbeat: in.Heartbeat, DefaultScheduleToStart: in.ScheduleToStart, DefaultScheduleToClose: in.ScheduleToClose,
 		DefaultExecutionStartToClose: in.ExecutionStartToClose, DefaultChildPolicy: in.ChildPolicy, DefaultLambdaRole: in.LambdaRole,
+		Tags: in.Tags, Attributes: in.Attributes,
 	}
 	err := e.store.CreateType(ctx, t)
 	if errors.Is(err, openswf.ErrExists) {

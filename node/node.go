@@ -17,6 +17,7 @@ import (
 	"github.com/openswf/openswf/engine"
 	"github.com/openswf/openswf/metrics"
 	"github.com/openswf/openswf/sqlite"
+	"github.com/openswf/openswf/sfn"
 	"github.com/openswf/openswf/swf"
 )
 
@@ -28,6 +29,9 @@ type Config struct {
 	PollHold time.Duration
 	// MaxBodyBytes caps request bodies; awsjson default when zero.
 	MaxBodyBytes int64
+	// Region and Account appear in every ARN (SWF domains, Step Functions resources); us-east-1 and
+	// 000000000000 when empty.
+	Region, Account string
 	// Clock defaults to the wall clock.
 	Clock  openswf.Clock
 	Logger *slog.Logger
@@ -71,10 +75,21 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
 	srv := awsjson.NewServer(awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest})
-	if err := swf.New(eng, swf.Options{}).Register(srv); err != nil {
+	if err := swf.New(eng, swf.Options{Region: cfg.Region, Account: cfg.Account}).Register(srv); err != nil {
 		eng.Close()
 		store.Close()
 		return nil, fmt.Errorf("register swf: %w", err)
+	}
+	states := sfn.New(eng, sfn.Options{Region: cfg.Region, Account: cfg.Account})
+	if err := states.Open(ctx); err != nil {
+		eng.Close()
+		store.Close()
+		return nil, fmt.Errorf("open step functions: %w", err)
+	}
+	if err := states.Register(srv); err != nil {
+		eng.Close()
+		store.Close()
+		return nil, fmt.Errorf("register step functions: %w", err)
 	}
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger}
 	n.handler = http.HandlerFunc(n.route)

@@ -74,10 +74,14 @@ type operation struct {
 // handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation, and
 // DecodeInput reads exactly the members validation checked.
 func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation {
+	domain := domainField(reflect.TypeFor[In]())
 	return operation{input: reflect.TypeFor[In](), handler: func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
 		if err := awsjson.DecodeInput(body, in); err != nil {
 			return nil, err
+		}
+		if err := refuseInternal(reflect.ValueOf(in).Elem(), domain); err != nil {
+			return nil, toFault(err)
 		}
 		out, err := fn(ctx, in)
 		if err != nil {
@@ -226,6 +230,7 @@ func (s *Service) operations() map[string]operation {
 			if err != nil {
 				return nil, err
 			}
+			ds = visibleDomains(ds)
 			out := &domainInfos{DomainInfos: make([]domainInfo, 0, len(ds)), NextPageToken: next}
 			for _, d := range ds {
 				out.DomainInfos = append(out.DomainInfos, s.domainInfo(d))

@@ -20,9 +20,10 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service (flags: --addr, --db, --poll-hold, --max-body, --max-conns, --idle-timeout,
-          --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_MAX_CONNS): the SWF API at
-          POST /, Prometheus metrics at GET /metrics, health at GET /healthz, all on --addr
+  serve   run the service (flags: --addr, --db, --region, --account, --poll-hold, --max-body, --max-conns,
+          --idle-timeout, --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_REGION,
+          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS): the SWF and Step Functions APIs at POST /, Prometheus
+          metrics at GET /metrics, health at GET /healthz, all on --addr
 `
 
 // Run runs the command named by args until ctx ends; logs go to logw.
@@ -69,6 +70,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	}
 	addr := fs.String("addr", envOr("OPENSWF_ADDR", "127.0.0.1:7740"), "address to listen on (env OPENSWF_ADDR)")
 	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file, :memory:, or postgres:// URL (env OPENSWF_DB)")
+	region := fs.String("region", envOr("OPENSWF_REGION", "us-east-1"), "region in every ARN (env OPENSWF_REGION)")
+	account := fs.String("account", envOr("OPENSWF_ACCOUNT", "000000000000"), "account id in every ARN (env OPENSWF_ACCOUNT)")
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
 	maxConns := fs.Int("max-conns", defMaxConns, "most connections served at once, more are answered 503 (env OPENSWF_MAX_CONNS; by default derived from the open-file limit)")
@@ -104,7 +107,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		}()
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
-	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Logger: log})
+	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
+		Account: *account, Logger: log})
 	if err != nil {
 		return err
 	}

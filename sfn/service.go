@@ -1,0 +1,107 @@
+package sfn
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"reflect"
+
+	"github.com/openswf/openswf/awsjson"
+	"github.com/openswf/openswf/engine"
+)
+
+//go:embed model/states-2016-11-23.json
+var modelJSON []byte
+
+// Model parses the embedded Step Functions service model.
+func Model() (*awsjson.Model, error) {
+	return awsjson.ParseModel(modelJSON)
+}
+
+// Domain is the engine's internal domain that holds Step Functions' activities and executions.
+const Domain = "openswf:states"
+
+// retentionDays is how long closed executions stay: the 90 days Step Functions keeps a history.
+const retentionDays = "90"
+
+// Options configure the Step Functions API.
+type Options struct {
+	// Region and Account appear in every ARN.
+	Region  string
+	Account string
+}
+
+// Service serves the Step Functions API over an engine.
+type Service struct {
+	eng  *engine.Engine
+	opts Options
+}
+
+// New returns the Step Functions API over eng. Open must be called before it serves.
+func New(eng *engine.Engine, opts Options) *Service {
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.Account == "" {
+		opts.Account = "000000000000"
+	}
+	return &Service{eng: eng, opts: opts}
+}
+
+// Open makes sure the engine's internal domain of Step Functions exists.
+func (s *Service) Open(ctx context.Context) error {
+	return s.eng.EnsureInternalDomain(ctx, Domain, retentionDays)
+}
+
+// Register adds the Step Functions operations to srv. The model's operations that have no handler yet
+// answer UnknownOperationException; docs/COMPATIBILITY.md lists them.
+func (s *Service) Register(srv *awsjson.Server) error {
+	m, err := Model()
+	if err != nil {
+		return fmt.Errorf("parse states model: %w", err)
+	}
+	ops := s.operations()
+	hs := make(map[string]awsjson.Handler, len(ops))
+	for name, op := range ops {
+		hs[name] = op.handler
+	}
+	return srv.Register(m, hs)
+}
+
+// operation is one Step Functions operation: its handler, and the Go type its input decodes into (held to
+// the model by a test).
+type operation struct {
+	handler awsjson.Handler
+	input   reflect.Type
+}
+
+// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation.
+func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation {
+	return operation{input: reflect.TypeFor[In](), handler: func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if err := awsjson.DecodeInput(body, in); err != nil {
+			return nil, err
+		}
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, toFault(err)
+		}
+		return out, nil
+	}}
+}
+
+// empty is the answer of operations whose output has no members.
+type empty struct{}
+
+func (s *Service) operations() map[string]operation {
+	return map[string]operation{
+		"CreateActivity":    handle(s.createActivity),
+		"DescribeActivity":  handle(s.describeActivity),
+		"ListActivities":    handle(s.listActivities),
+		"DeleteActivity":    handle(s.deleteActivity),
+		"GetActivityTask":   handle(s.getActivityTask),
+		"SendTaskHeartbeat": handle(s.sendTaskHeartbeat),
+		"SendTaskSuccess":   handle(s.sendTaskSuccess),
+		"SendTaskFailure":   handle(s.sendTaskFailure),
+	}
+}
