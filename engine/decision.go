@@ -11,15 +11,16 @@ import (
 
 const purposeDecisionPage byte = 'p'
 
-// PollDecisionInput is PollForDecisionTask's input.
+// PollDecisionInput asks for a decision task (SWF's PollForDecisionTask), or for the next history page of
+// one already started. Like every request of the engine it is no wire shape: each API decodes its own.
 type PollDecisionInput struct {
-	Domain                      string           `json:"domain"`
-	TaskList                    openswf.TaskList `json:"taskList"`
-	Identity                    string           `json:"identity"`
-	NextPageToken               string           `json:"nextPageToken"`
-	PageSize                    int              `json:"maximumPageSize"`
-	Reverse                     bool             `json:"reverseOrder"`
-	StartAtPreviousStartedEvent bool             `json:"startAtPreviousStartedEvent"`
+	Domain                      string
+	TaskList                    openswf.TaskList
+	Identity                    string
+	NextPageToken               string
+	PageSize                    int
+	Reverse                     bool
+	StartAtPreviousStartedEvent bool
 }
 
 // DecisionTask is a decision task handed to a decider, with one page of its history.
@@ -166,13 +167,13 @@ func (e *Engine) decisionPage(ctx context.Context, in PollDecisionInput) (*Decis
 	return task, e.fillDecisionPage(ctx, task, in, cursor)
 }
 
-// RespondDecisionInput is RespondDecisionTaskCompleted's input.
+// RespondDecisionInput completes a decision task with its decisions (SWF's RespondDecisionTaskCompleted).
 type RespondDecisionInput struct {
-	TaskToken                      string             `json:"taskToken"`
-	Decisions                      []openswf.Decision `json:"decisions"`
-	ExecutionContext               string             `json:"executionContext"`
-	TaskList                       *openswf.TaskList  `json:"taskList"`
-	TaskListScheduleToStartTimeout string             `json:"taskListScheduleToStartTimeout"`
+	TaskToken                      string
+	Decisions                      []openswf.Decision
+	ExecutionContext               string
+	TaskList                       *openswf.TaskList
+	TaskListScheduleToStartTimeout string
 }
 
 // RespondDecision completes a decision task and carries out its decisions in order. A decision that cannot
