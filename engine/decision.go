@@ -189,7 +189,7 @@ func (e *Engine) RespondDecision(ctx context.Context, in RespondDecisionInput) e
 		return err
 	}
 	for i := range in.Decisions {
-		if err := checkDecision(i+1, &in.Decisions[i]); err != nil {
+		if err := checkDecision(i, &in.Decisions[i]); err != nil {
 			return err
 		}
 	}
@@ -470,13 +470,13 @@ func (d *decider) cancelTimer(timerID string) error {
 }
 
 // checkDecision enforces what the model cannot: the attributes member that matches the decision type, the
-// documented name rules and duration formats. n is the decision's 1-based position, as AWS names it.
-func checkDecision(n int, dec *openswf.Decision) error {
+// documented name rules and duration formats. i is the decision's index in the request.
+func checkDecision(i int, dec *openswf.Decision) error {
 	path := func(member string) string {
-		return fmt.Sprintf("decisions.%d.member.%s", n, member)
+		return fmt.Sprintf("decisions[%d].%s", i, member)
 	}
 	missing := func(attrs string) error {
-		return validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null for decision type %s", path(attrs), dec.Type)
+		return absent(path(attrs), "Member must not be null for decision type "+string(dec.Type))
 	}
 	switch dec.Type {
 	case openswf.DecisionScheduleActivityTask:
@@ -522,7 +522,7 @@ func checkDecision(n int, dec *openswf.Decision) error {
 			return err
 		}
 		if d, ok := parseTimeout(a.StartToFireTimeout); !ok || a.StartToFireTimeout == "NONE" || d < 0 {
-			return validation("1 validation error detected: Value '%s' at '%sstartToFireTimeout' failed to satisfy constraint: Member must be a number of seconds", a.StartToFireTimeout, p)
+			return invalid(p+"startToFireTimeout", a.StartToFireTimeout, "Member must be a number of seconds")
 		}
 	case openswf.DecisionCancelTimer:
 		if dec.CancelTimer == nil {

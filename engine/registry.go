@@ -27,7 +27,7 @@ func (e *Engine) RegisterDomain(ctx context.Context, in RegisterDomainInput) err
 	if in.RetentionDays != "NONE" {
 		n, err := strconv.Atoi(in.RetentionDays)
 		if err != nil || n < 0 || n > 90 {
-			return validation("1 validation error detected: Value '%s' at 'workflowExecutionRetentionPeriodInDays' failed to satisfy constraint: Member must be NONE or a number of days from 0 to 90", in.RetentionDays)
+			return invalid("workflowExecutionRetentionPeriodInDays", in.RetentionDays, "Member must be NONE or a number of days from 0 to 90")
 		}
 	}
 	if len(in.Tags) > maxDomainTags {
