@@ -73,7 +73,7 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 			}
 			// The answer is taken here: later transitions of the batch may change the run.
 			task = &DecisionTask{
-				TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{t.x.RunID, d.ScheduledID, id}),
+				TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{RunID: t.x.RunID, ScheduledID: d.ScheduledID, StartedID: id, Domain: t.x.Domain}),
 				StartedEventID:         id,
 				Execution:              t.x.Ref(),
 				Type:                   t.x.Type,
@@ -153,7 +153,7 @@ func (e *Engine) decisionPage(ctx context.Context, in PollDecisionInput) (*Decis
 		return nil, fmt.Errorf("load execution: %w", err)
 	}
 	task := &DecisionTask{
-		TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{runID, x.Decision.ScheduledID, started}),
+		TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{RunID: runID, ScheduledID: x.Decision.ScheduledID, StartedID: started, Domain: x.Domain}),
 		StartedEventID:         started,
 		Execution:              x.Ref(),
 		Type:                   x.Type,
@@ -162,7 +162,7 @@ func (e *Engine) decisionPage(ctx context.Context, in PollDecisionInput) (*Decis
 	if x.Decision.StartedID != started {
 		// The task closed or timed out since the first page; its token no longer works, but the history
 		// pages are still served so the decider can finish reading.
-		task.TaskToken = e.tokens.taskToken(purposeDecision, taskRef{runID, 1, started})
+		task.TaskToken = e.tokens.taskToken(purposeDecision, taskRef{RunID: runID, ScheduledID: 1, StartedID: started, Domain: x.Domain})
 	}
 	return task, e.fillDecisionPage(ctx, task, in, cursor)
 }
