@@ -3,6 +3,7 @@ package openswf
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // ErrorKind classifies an Error once, so that each API can map it to its own fault without looking at text.
@@ -41,11 +42,24 @@ const (
 
 // Error is openswf's classified error.
 type Error struct {
-	Kind    ErrorKind
+	Kind ErrorKind
+	// Message is the error in plain words. An API may show it as it is, except for an error about one
+	// member (Member is set), whose message each API words itself from Member, Constraint and Value.
 	Message string
 	// Resource names the kind of thing a KindAlreadyExists or KindDeprecated error is about ("domain",
 	// "type"), so that an API can pick the fault that names it.
 	Resource string
+
+	// Member is set on a KindValidation error about one member of a request: its path from the request,
+	// as member names joined by dots, with a list item's zero-based index in brackets after the list's
+	// name: "decisions[1].startTimerDecisionAttributes.startToFireTimeout", "tags[0].key". The names
+	// are those of the root package's vocabulary (which spells members as SWF does); an API words the
+	// path its own way (SWF's "decisions.2.member.…").
+	Member string
+	// Constraint is the rule the member broke, in words: "Member must be a number of seconds".
+	Constraint string
+	// Value is what the member held, as given; nil when it was absent (null).
+	Value *string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -53,6 +67,17 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error of the given kind.
 func Errorf(kind ErrorKind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidMember returns a KindValidation error about one member of a request (see Error.Member for the
+// path's form): value, or its absence when value is nil, breaks constraint.
+func InvalidMember(member string, value *string, constraint string) *Error {
+	shown := "null"
+	if value != nil {
+		shown = strconv.Quote(*value)
+	}
+	return &Error{Kind: KindValidation, Member: member, Constraint: constraint, Value: value,
+		Message: fmt.Sprintf("invalid %s %s: %s", member, shown, constraint)}
 }
 
 // KindOf reports the kind of err: the Kind of the first *Error in its chain, else KindInternal.

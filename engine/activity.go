@@ -77,7 +77,7 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 			return nil, fmt.Errorf("start activity task: %w", err)
 		}
 		return &ActivityTaskInfo{
-			TaskToken:      e.tokens.taskToken(purposeActivity, taskRef{x.RunID, act.ScheduledID, act.StartedID}),
+			TaskToken:      e.tokens.taskToken(purposeActivity, taskRef{RunID: x.RunID, ScheduledID: act.ScheduledID, StartedID: act.StartedID, Domain: x.Domain}),
 			ActivityID:     act.ActivityID,
 			StartedEventID: act.StartedID,
 			Execution:      x.Ref(),

@@ -11,15 +11,16 @@ import (
 
 const purposeDecisionPage byte = 'p'
 
-// PollDecisionInput is PollForDecisionTask's input.
+// PollDecisionInput asks for a decision task (SWF's PollForDecisionTask), or for the next history page of
+// one already started. Like every request of the engine it is no wire shape: each API decodes its own.
 type PollDecisionInput struct {
-	Domain                      string           `json:"domain"`
-	TaskList                    openswf.TaskList `json:"taskList"`
-	Identity                    string           `json:"identity"`
-	NextPageToken               string           `json:"nextPageToken"`
-	PageSize                    int              `json:"maximumPageSize"`
-	Reverse                     bool             `json:"reverseOrder"`
-	StartAtPreviousStartedEvent bool             `json:"startAtPreviousStartedEvent"`
+	Domain                      string
+	TaskList                    openswf.TaskList
+	Identity                    string
+	NextPageToken               string
+	PageSize                    int
+	Reverse                     bool
+	StartAtPreviousStartedEvent bool
 }
 
 // DecisionTask is a decision task handed to a decider, with one page of its history.
@@ -72,7 +73,7 @@ func (e *Engine) PollDecision(ctx context.Context, in PollDecisionInput) (*Decis
 			}
 			// The answer is taken here: later transitions of the batch may change the run.
 			task = &DecisionTask{
-				TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{t.x.RunID, d.ScheduledID, id}),
+				TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{RunID: t.x.RunID, ScheduledID: d.ScheduledID, StartedID: id, Domain: t.x.Domain}),
 				StartedEventID:         id,
 				Execution:              t.x.Ref(),
 				Type:                   t.x.Type,
@@ -152,7 +153,7 @@ func (e *Engine) decisionPage(ctx context.Context, in PollDecisionInput) (*Decis
 		return nil, fmt.Errorf("load execution: %w", err)
 	}
 	task := &DecisionTask{
-		TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{runID, x.Decision.ScheduledID, started}),
+		TaskToken:              e.tokens.taskToken(purposeDecision, taskRef{RunID: runID, ScheduledID: x.Decision.ScheduledID, StartedID: started, Domain: x.Domain}),
 		StartedEventID:         started,
 		Execution:              x.Ref(),
 		Type:                   x.Type,
@@ -161,18 +162,18 @@ func (e *Engine) decisionPage(ctx context.Context, in PollDecisionInput) (*Decis
 	if x.Decision.StartedID != started {
 		// The task closed or timed out since the first page; its token no longer works, but the history
 		// pages are still served so the decider can finish reading.
-		task.TaskToken = e.tokens.taskToken(purposeDecision, taskRef{runID, 1, started})
+		task.TaskToken = e.tokens.taskToken(purposeDecision, taskRef{RunID: runID, ScheduledID: 1, StartedID: started, Domain: x.Domain})
 	}
 	return task, e.fillDecisionPage(ctx, task, in, cursor)
 }
 
-// RespondDecisionInput is RespondDecisionTaskCompleted's input.
+// RespondDecisionInput completes a decision task with its decisions (SWF's RespondDecisionTaskCompleted).
 type RespondDecisionInput struct {
-	TaskToken                      string             `json:"taskToken"`
-	Decisions                      []openswf.Decision `json:"decisions"`
-	ExecutionContext               string             `json:"executionContext"`
-	TaskList                       *openswf.TaskList  `json:"taskList"`
-	TaskListScheduleToStartTimeout string             `json:"taskListScheduleToStartTimeout"`
+	TaskToken                      string
+	Decisions                      []openswf.Decision
+	ExecutionContext               string
+	TaskList                       *openswf.TaskList
+	TaskListScheduleToStartTimeout string
 }
 
 // RespondDecision completes a decision task and carries out its decisions in order. A decision that cannot
@@ -188,7 +189,7 @@ func (e *Engine) RespondDecision(ctx context.Context, in RespondDecisionInput) e
 		return err
 	}
 	for i := range in.Decisions {
-		if err := checkDecision(i+1, &in.Decisions[i]); err != nil {
+		if err := checkDecision(i, &in.Decisions[i]); err != nil {
 			return err
 		}
 	}
@@ -469,13 +470,13 @@ func (d *decider) cancelTimer(timerID string) error {
 }
 
 // checkDecision enforces what the model cannot: the attributes member that matches the decision type, the
-// documented name rules and duration formats. n is the decision's 1-based position, as AWS names it.
-func checkDecision(n int, dec *openswf.Decision) error {
+// documented name rules and duration formats. i is the decision's index in the request.
+func checkDecision(i int, dec *openswf.Decision) error {
 	path := func(member string) string {
-		return fmt.Sprintf("decisions.%d.member.%s", n, member)
+		return fmt.Sprintf("decisions[%d].%s", i, member)
 	}
 	missing := func(attrs string) error {
-		return validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null for decision type %s", path(attrs), dec.Type)
+		return absent(path(attrs), "Member must not be null for decision type "+string(dec.Type))
 	}
 	switch dec.Type {
 	case openswf.DecisionScheduleActivityTask:
@@ -521,7 +522,7 @@ func checkDecision(n int, dec *openswf.Decision) error {
 			return err
 		}
 		if d, ok := parseTimeout(a.StartToFireTimeout); !ok || a.StartToFireTimeout == "NONE" || d < 0 {
-			return validation("1 validation error detected: Value '%s' at '%sstartToFireTimeout' failed to satisfy constraint: Member must be a number of seconds", a.StartToFireTimeout, p)
+			return invalid(p+"startToFireTimeout", a.StartToFireTimeout, "Member must be a number of seconds")
 		}
 	case openswf.DecisionCancelTimer:
 		if dec.CancelTimer == nil {

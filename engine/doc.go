@@ -9,6 +9,12 @@
 // run's) the engine reloads and decides again. The engine reads time only from its openswf.Clock, so tests
 // drive every timeout with a manual clock.
 //
+// The engine speaks no wire protocol: its requests are plain structs that each API fills in from its own
+// wire shapes, and its errors are classified openswf.Error values. A request member that breaks a rule is
+// reported as its path, the constraint and the value (openswf.InvalidMember), never as an API's sentence:
+// each API words its own messages. Task tokens carry their domain, so that an API can authorise a token's
+// operation on it (Engine.TokenDomain) without reading the run.
+//
 // Lock order: lanes.mu, runCache.mu, registryCache.mu, timerQueue.mu and matcher.mu are leaves; no code
 // path holds two of them, and none is held while deciding or committing a transition.
 package engine

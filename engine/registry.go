@@ -11,12 +11,13 @@ import (
 	"github.com/openswf/openswf"
 )
 
-// RegisterDomainInput is RegisterDomain's input, with SWF's member names.
+// RegisterDomainInput registers a domain. Like every request of the engine it is no wire shape: each API
+// decodes its own and fills this in.
 type RegisterDomainInput struct {
-	Name          string                `json:"name"`
-	Description   string                `json:"description"`
-	RetentionDays string                `json:"workflowExecutionRetentionPeriodInDays"`
-	Tags          []openswf.ResourceTag `json:"tags"`
+	Name          string
+	Description   string
+	RetentionDays string
+	Tags          []openswf.ResourceTag
 }
 
 // RegisterDomain registers a new domain.
@@ -27,7 +28,7 @@ func (e *Engine) RegisterDomain(ctx context.Context, in RegisterDomainInput) err
 	if in.RetentionDays != "NONE" {
 		n, err := strconv.Atoi(in.RetentionDays)
 		if err != nil || n < 0 || n > 90 {
-			return validation("1 validation error detected: Value '%s' at 'workflowExecutionRetentionPeriodInDays' failed to satisfy constraint: Member must be NONE or a number of days from 0 to 90", in.RetentionDays)
+			return invalid("workflowExecutionRetentionPeriodInDays", in.RetentionDays, "Member must be NONE or a number of days from 0 to 90")
 		}
 	}
 	if len(in.Tags) > maxDomainTags {
@@ -96,12 +97,12 @@ func (e *Engine) UndeprecateDomain(ctx context.Context, name string) error {
 	return e.store.UpdateDomain(ctx, d)
 }
 
-// ListDomainsInput is ListDomains' input.
+// ListDomainsInput asks for a page of the domains of one status.
 type ListDomainsInput struct {
-	Status        openswf.RegistrationStatus `json:"registrationStatus"`
-	NextPageToken string                     `json:"nextPageToken"`
-	PageSize      int                        `json:"maximumPageSize"`
-	Reverse       bool                       `json:"reverseOrder"`
+	Status        openswf.RegistrationStatus
+	NextPageToken string
+	PageSize      int
+	Reverse       bool
 }
 
 // ListDomains lists domains of one status, a page at a time.
@@ -256,14 +257,14 @@ func (e *Engine) DeleteType(ctx context.Context, kind openswf.TypeKind, domain, 
 	return e.store.DeleteType(ctx, domain, kind, name, version)
 }
 
-// ListTypesInput is ListActivityTypes' and ListWorkflowTypes' input.
+// ListTypesInput asks for a page of the activity or workflow types of a domain.
 type ListTypesInput struct {
-	Domain        string                     `json:"domain"`
-	Name          string                     `json:"name"`
-	Status        openswf.RegistrationStatus `json:"registrationStatus"`
-	NextPageToken string                     `json:"nextPageToken"`
-	PageSize      int                        `json:"maximumPageSize"`
-	Reverse       bool                       `json:"reverseOrder"`
+	Domain        string
+	Name          string
+	Status        openswf.RegistrationStatus
+	NextPageToken string
+	PageSize      int
+	Reverse       bool
 }
 
 // ListTypes lists registered types a page at a time.

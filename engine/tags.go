@@ -22,10 +22,10 @@ func (e *Engine) DomainTags(ctx context.Context, domain string) ([]openswf.Resou
 // tags (TooManyTagsFault); a key given twice takes its last value.
 func (e *Engine) TagDomain(ctx context.Context, domain string, tags []openswf.ResourceTag) error {
 	for i, t := range tags {
-		if err := checkTag(fmt.Sprintf("tags.%d.member.key", i+1), t.Key); err != nil {
+		if err := checkTag(fmt.Sprintf("tags[%d].key", i), t.Key); err != nil {
 			return err
 		}
-		if err := checkTag(fmt.Sprintf("tags.%d.member.value", i+1), t.Value); err != nil {
+		if err := checkTag(fmt.Sprintf("tags[%d].value", i), t.Value); err != nil {
 			return err
 		}
 	}
@@ -82,7 +82,7 @@ func checkTag(member, s string) error {
 		case '_', '.', ':', '/', '=', '+', '-', '@':
 			continue
 		}
-		return validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must contain only unicode letters, digits, whitespace, or these symbols: _ . : / = + - @", s, member)
+		return invalid(member, s, "Member must contain only unicode letters, digits, whitespace, or these symbols: _ . : / = + - @")
 	}
 	return nil
 }

@@ -31,8 +31,7 @@ func checkTimeout(member, s string) error {
 		return nil
 	}
 	if _, ok := parseTimeout(s); !ok {
-		return openswf.Errorf(openswf.KindValidation,
-			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number of seconds or NONE", s, member)
+		return invalid(member, s, "Member must be a number of seconds or NONE")
 	}
 	return nil
 }
@@ -47,8 +46,7 @@ func checkExecutionTimeout(member, s string) error {
 		return nil
 	}
 	if d, ok := parseTimeout(s); !ok || d <= 0 || d > maxExecutionTimeout {
-		return openswf.Errorf(openswf.KindValidation,
-			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number of seconds from 1 to 31536000", s, member)
+		return invalid(member, s, "Member must be a number of seconds from 1 to 31536000")
 	}
 	return nil
 }
@@ -59,8 +57,7 @@ func checkPriority(member, s string) error {
 		return nil
 	}
 	if _, err := strconv.ParseInt(s, 10, 32); err != nil {
-		return openswf.Errorf(openswf.KindValidation,
-			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be an integer between -2147483648 and 2147483647", s, member)
+		return invalid(member, s, "Member must be an integer between -2147483648 and 2147483647")
 	}
 	return nil
 }
@@ -83,8 +80,7 @@ func checkName(member, s string) error {
 		}
 	}
 	if bad {
-		return openswf.Errorf(openswf.KindValidation,
-			"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must not contain ':', '/', '|', control characters or leading or trailing whitespace, and must not be 'arn'", s, member)
+		return invalid(member, s, "Member must not contain ':', '/', '|', control characters or leading or trailing whitespace, and must not be 'arn'")
 	}
 	return nil
 }
@@ -111,6 +107,18 @@ func unknown(format string, args ...any) error {
 	return openswf.Errorf(openswf.KindUnknownResource, format, args...)
 }
 
+// validation returns a KindValidation error stated in plain words, for a rule that no one member breaks.
 func validation(format string, args ...any) error {
 	return openswf.Errorf(openswf.KindValidation, format, args...)
+}
+
+// invalid returns a KindValidation error about one member of a request (its path as openswf.Error.Member
+// describes it) whose value breaks constraint. The engine states the facts; each API words the message.
+func invalid(member, value, constraint string) error {
+	return openswf.InvalidMember(member, &value, constraint)
+}
+
+// absent returns a KindValidation error about a member of a request that must be given and was not.
+func absent(member, constraint string) error {
+	return openswf.InvalidMember(member, nil, constraint)
 }

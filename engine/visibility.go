@@ -116,7 +116,7 @@ func (e *Engine) executionQuery(ctx context.Context, open bool, in VisibilityInp
 	q := openswf.ExecutionQuery{Domain: in.Domain, Open: open}
 	switch {
 	case open && in.StartTimeFilter == nil:
-		return q, validation("1 validation error detected: Value null at 'startTimeFilter' failed to satisfy constraint: Member must not be null")
+		return q, absent("startTimeFilter", "Member must not be null")
 	case open && in.CloseTimeFilter != nil:
 		return q, validation("closeTimeFilter applies to closed executions only")
 	case open && in.CloseStatusFilter != nil:
@@ -156,13 +156,13 @@ func (e *Engine) executionQuery(ctx context.Context, open bool, in VisibilityInp
 	}
 	if in.ExecutionFilter != nil {
 		if *in.ExecutionFilter == "" {
-			return q, validation("1 validation error detected: Value '' at 'executionFilter.workflowId' failed to satisfy constraint: Member must have length greater than or equal to 1")
+			return q, invalid("executionFilter.workflowId", "", "Member must have length greater than or equal to 1")
 		}
 		q.WorkflowID = *in.ExecutionFilter
 	}
 	if f := in.TypeFilter; f != nil {
 		if f.Name == "" {
-			return q, validation("1 validation error detected: Value '' at 'typeFilter.name' failed to satisfy constraint: Member must have length greater than or equal to 1")
+			return q, invalid("typeFilter.name", "", "Member must have length greater than or equal to 1")
 		}
 		q.TypeName, q.TypeVersion = f.Name, f.Version
 	}
@@ -172,7 +172,8 @@ func (e *Engine) executionQuery(ctx context.Context, open bool, in VisibilityInp
 	}
 	if in.CloseStatusFilter != nil {
 		if !closeStatuses[*in.CloseStatusFilter] {
-			return q, validation("1 validation error detected: Value '%s' at 'closeStatusFilter.status' failed to satisfy constraint: Member must satisfy enum value set: [COMPLETED, FAILED, CANCELED, TERMINATED, CONTINUED_AS_NEW, TIMED_OUT]", *in.CloseStatusFilter)
+			return q, invalid("closeStatusFilter.status", *in.CloseStatusFilter,
+				"Member must satisfy enum value set: [COMPLETED, FAILED, CANCELED, TERMINATED, CONTINUED_AS_NEW, TIMED_OUT]")
 		}
 		q.CloseStatus = *in.CloseStatusFilter
 	}

@@ -11,22 +11,23 @@ import (
 	"github.com/openswf/openswf"
 )
 
-// StartWorkflowInput is StartWorkflowExecution's input.
+// StartWorkflowInput starts a run. Like every request of the engine it is no wire shape: each API decodes
+// its own and fills this in.
 type StartWorkflowInput struct {
-	Domain           string               `json:"domain"`
-	WorkflowID       string               `json:"workflowId"`
-	WorkflowType     openswf.WorkflowType `json:"workflowType"`
-	TaskList         *openswf.TaskList    `json:"taskList"`
-	TaskPriority     string               `json:"taskPriority"`
-	Input            string               `json:"input"`
-	ExecStartToClose string               `json:"executionStartToCloseTimeout"`
-	TagList          []string             `json:"tagList"`
-	TaskStartToClose string               `json:"taskStartToCloseTimeout"`
-	ChildPolicy      string               `json:"childPolicy"`
-	LambdaRole       string               `json:"lambdaRole"`
+	Domain           string
+	WorkflowID       string
+	WorkflowType     openswf.WorkflowType
+	TaskList         *openswf.TaskList
+	TaskPriority     string
+	Input            string
+	ExecStartToClose string
+	TagList          []string
+	TaskStartToClose string
+	ChildPolicy      string
+	LambdaRole       string
 	// Decider names an in-process decider (Options.Deciders) that decides the run inside the server,
 	// instead of SWF decision tasks. No wire sets it.
-	Decider string `json:"-"`
+	Decider string
 }
 
 func newRunID() string {
@@ -143,13 +144,13 @@ func (e *Engine) updateOpen(ctx context.Context, domain, workflowID, runID strin
 	return err
 }
 
-// SignalInput is SignalWorkflowExecution's input.
+// SignalInput signals an open run.
 type SignalInput struct {
-	Domain     string `json:"domain"`
-	WorkflowID string `json:"workflowId"`
-	RunID      string `json:"runId"`
-	SignalName string `json:"signalName"`
-	Input      string `json:"input"`
+	Domain     string
+	WorkflowID string
+	RunID      string
+	SignalName string
+	Input      string
 }
 
 // Signal records a signal in an open run and schedules a decision task.
@@ -173,14 +174,14 @@ func (e *Engine) RequestCancel(ctx context.Context, domain, workflowID, runID st
 	})
 }
 
-// TerminateInput is TerminateWorkflowExecution's input.
+// TerminateInput terminates an open run.
 type TerminateInput struct {
-	Domain      string `json:"domain"`
-	WorkflowID  string `json:"workflowId"`
-	RunID       string `json:"runId"`
-	Reason      string `json:"reason"`
-	Details     string `json:"details"`
-	ChildPolicy string `json:"childPolicy"`
+	Domain      string
+	WorkflowID  string
+	RunID       string
+	Reason      string
+	Details     string
+	ChildPolicy string
 }
 
 // Terminate closes an open run at once.
@@ -200,13 +201,13 @@ func (e *Engine) DescribeExecution(ctx context.Context, domain string, ref opens
 	return e.execution(ctx, domain, ref.WorkflowID, ref.RunID)
 }
 
-// HistoryInput is GetWorkflowExecutionHistory's input.
+// HistoryInput asks for a page of a run's history.
 type HistoryInput struct {
-	Domain        string                    `json:"domain"`
-	Execution     openswf.WorkflowExecution `json:"execution"`
-	NextPageToken string                    `json:"nextPageToken"`
-	PageSize      int                       `json:"maximumPageSize"`
-	Reverse       bool                      `json:"reverseOrder"`
+	Domain        string
+	Execution     openswf.WorkflowExecution
+	NextPageToken string
+	PageSize      int
+	Reverse       bool
 }
 
 // History returns a page of a run's history and the token of the next page ("" on the last).

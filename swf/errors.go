@@ -3,6 +3,8 @@ package swf
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
@@ -54,6 +56,9 @@ func toFault(err error) error {
 	}
 	switch e.Kind {
 	case openswf.KindValidation:
+		if e.Member != "" {
+			return awsjson.ValidationError(validationMessage(e))
+		}
 		return awsjson.ValidationError(e.Message)
 	case openswf.KindConflict:
 		// The engine retried a conflict between nodes (within one node a run's transitions queue and never
@@ -69,4 +74,43 @@ func toFault(err error) error {
 		return awsjson.NewFault(namespace+name, e.Message)
 	}
 	return err
+}
+
+// validationMessage words an error about one member as Coral words the violations of the model's
+// constraints (awsjson's validation), so that a rule the engine enforces reads like one the model does:
+// "1 validation error detected: Value 'x' at 'decisions.1.member.startTimerDecisionAttributes.timerId'
+// failed to satisfy constraint: Member must …". The value is shown as given, unescaped, as AWS does.
+func validationMessage(e *openswf.Error) string {
+	shown := "null"
+	if e.Value != nil {
+		shown = "'" + *e.Value + "'"
+	}
+	return "1 validation error detected: Value " + shown + " at '" + coralPath(e.Member) +
+		"' failed to satisfy constraint: " + e.Constraint
+}
+
+// coralPath turns the engine's path of a member ("decisions[0].startTimerDecisionAttributes", see
+// openswf.Error.Member) into Coral's, which counts list items from 1 and names each "member":
+// "decisions.1.member.startTimerDecisionAttributes".
+func coralPath(p string) string {
+	var b strings.Builder
+	for i, seg := range strings.Split(p, ".") {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		name, rest, _ := strings.Cut(seg, "[")
+		b.WriteString(name)
+		for rest != "" {
+			idx, after, ok := strings.Cut(rest, "]")
+			n, err := strconv.Atoi(idx)
+			if !ok || err != nil || n < 0 {
+				// Not a path the engine writes: show it as it is rather than guess.
+				b.WriteString("[" + rest)
+				break
+			}
+			b.WriteString("." + strconv.Itoa(n+1) + ".member")
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return b.String()
 }

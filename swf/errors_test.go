@@ -87,3 +87,34 @@ func TestFaults_StorageUnavailable(t *testing.T) {
 		t.Errorf("toFault(%v) = %v, which lost the cause for the log", err, toFault(err))
 	}
 }
+
+// A classified error about one member is worded as Coral words a constraint violation, its path in Coral's
+// form (list items counted from 1, each named "member"); other validation errors keep their words.
+func TestFaults_ValidationWording(t *testing.T) {
+	v := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{openswf.InvalidMember("name", v("a:b"), "Member must not contain ':'"),
+			"1 validation error detected: Value 'a:b' at 'name' failed to satisfy constraint: Member must not contain ':'"},
+		{openswf.InvalidMember("decisions[0].startTimerDecisionAttributes", nil, "Member must not be null for decision type StartTimer"),
+			"1 validation error detected: Value null at 'decisions.1.member.startTimerDecisionAttributes' failed to satisfy constraint: Member must not be null for decision type StartTimer"},
+		{openswf.InvalidMember("tags[11].value", v(""), "C"),
+			"1 validation error detected: Value '' at 'tags.12.member.value' failed to satisfy constraint: C"},
+		{openswf.InvalidMember("a[0][2].b.c[1]", v("it's"), "C"),
+			"1 validation error detected: Value 'it's' at 'a.1.member.3.member.b.c.2.member' failed to satisfy constraint: C"},
+		{fmt.Errorf("respond decision: %w", openswf.InvalidMember("x[y]", v("1"), "C")),
+			"1 validation error detected: Value '1' at 'x[y]' failed to satisfy constraint: C"},
+		{openswf.Errorf(openswf.KindValidation, "Invalid nextPageToken"), "Invalid nextPageToken"},
+	} {
+		var f *awsjson.Fault
+		if !errors.As(toFault(tc.err), &f) || f.Type != awsjson.TypeValidation {
+			t.Errorf("toFault(%v) = %v, want a ValidationException", tc.err, toFault(tc.err))
+			continue
+		}
+		if f.Message != tc.want {
+			t.Errorf("toFault(%v):\n got %q\nwant %q", tc.err, f.Message, tc.want)
+		}
+	}
+}

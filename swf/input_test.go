@@ -34,7 +34,31 @@ func TestOperations_InputTypesMatchModel(t *testing.T) {
 		if err := m.CheckInput(name, op.input); err != nil {
 			t.Errorf("input type %s: %v", op.input, err)
 		}
+		// CheckInput finds members the model lacks; a member the type lacks would be dropped unread.
+		have := jsonNames(op.input)
+		for _, member := range m.Input(name).Members() {
+			if !have[member] {
+				t.Errorf("input type %s of %s: no field for the model's member %q", op.input, name, member)
+			}
+		}
 	}
+}
+
+// jsonNames returns the member names the fields of struct type t decode, those of embedded structs included.
+func jsonNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			for n := range jsonNames(f.Type) {
+				names[n] = true
+			}
+		case name != "" && name != "-":
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // memberPath is the way from an operation's input to one member: the JSON around it, built by wrap.

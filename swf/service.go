@@ -213,8 +213,8 @@ func (s *Service) domainInfo(d *openswf.Domain) domainInfo {
 func (s *Service) operations() map[string]operation {
 	e := s.eng
 	return map[string]operation{
-		"RegisterDomain": handle(func(ctx context.Context, in *engine.RegisterDomainInput) (any, error) {
-			return none(e.RegisterDomain(ctx, *in))
+		"RegisterDomain": handle(func(ctx context.Context, in *registerDomainInput) (any, error) {
+			return none(e.RegisterDomain(ctx, in.engine()))
 		}),
 		"DescribeDomain": handle(func(ctx context.Context, in *nameInput) (any, error) {
 			d, err := e.DescribeDomain(ctx, in.Name)
@@ -225,8 +225,8 @@ func (s *Service) operations() map[string]operation {
 			out.Configuration.Retention = d.RetentionDays
 			return out, nil
 		}),
-		"ListDomains": handle(func(ctx context.Context, in *engine.ListDomainsInput) (any, error) {
-			ds, next, err := e.ListDomains(ctx, *in)
+		"ListDomains": handle(func(ctx context.Context, in *listDomainsInput) (any, error) {
+			ds, next, err := e.ListDomains(ctx, in.engine())
 			if err != nil {
 				return nil, err
 			}
@@ -254,8 +254,8 @@ func (s *Service) operations() map[string]operation {
 			}
 			return newTypeDetail(t), nil
 		}),
-		"ListActivityTypes": handle(func(ctx context.Context, in *engine.ListTypesInput) (any, error) {
-			return s.listTypes(ctx, openswf.KindActivityType, in)
+		"ListActivityTypes": handle(func(ctx context.Context, in *listTypesInput) (any, error) {
+			return s.listTypes(ctx, openswf.KindActivityType, in.engine())
 		}),
 		"DeprecateActivityType": handle(func(ctx context.Context, in *activityTypeInput) (any, error) {
 			return none(e.DeprecateType(ctx, openswf.KindActivityType, in.Domain, in.ActivityType.Name, in.ActivityType.Version))
@@ -277,8 +277,8 @@ func (s *Service) operations() map[string]operation {
 			}
 			return newTypeDetail(t), nil
 		}),
-		"ListWorkflowTypes": handle(func(ctx context.Context, in *engine.ListTypesInput) (any, error) {
-			return s.listTypes(ctx, openswf.KindWorkflowType, in)
+		"ListWorkflowTypes": handle(func(ctx context.Context, in *listTypesInput) (any, error) {
+			return s.listTypes(ctx, openswf.KindWorkflowType, in.engine())
 		}),
 		"DeprecateWorkflowType": handle(func(ctx context.Context, in *workflowTypeInput) (any, error) {
 			return none(e.DeprecateType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version))
@@ -290,21 +290,21 @@ func (s *Service) operations() map[string]operation {
 			return none(e.DeleteType(ctx, openswf.KindWorkflowType, in.Domain, in.WorkflowType.Name, in.WorkflowType.Version))
 		}),
 
-		"StartWorkflowExecution": handle(func(ctx context.Context, in *engine.StartWorkflowInput) (any, error) {
-			runID, err := e.StartWorkflow(ctx, *in)
+		"StartWorkflowExecution": handle(func(ctx context.Context, in *startWorkflowInput) (any, error) {
+			runID, err := e.StartWorkflow(ctx, in.engine())
 			if err != nil {
 				return nil, err
 			}
 			return map[string]string{"runId": runID}, nil
 		}),
-		"SignalWorkflowExecution": handle(func(ctx context.Context, in *engine.SignalInput) (any, error) {
-			return none(e.Signal(ctx, *in))
+		"SignalWorkflowExecution": handle(func(ctx context.Context, in *signalInput) (any, error) {
+			return none(e.Signal(ctx, in.engine()))
 		}),
 		"RequestCancelWorkflowExecution": handle(func(ctx context.Context, in *executionInput) (any, error) {
 			return none(e.RequestCancel(ctx, in.Domain, in.WorkflowID, in.RunID))
 		}),
-		"TerminateWorkflowExecution": handle(func(ctx context.Context, in *engine.TerminateInput) (any, error) {
-			return none(e.Terminate(ctx, *in))
+		"TerminateWorkflowExecution": handle(func(ctx context.Context, in *terminateInput) (any, error) {
+			return none(e.Terminate(ctx, in.engine()))
 		}),
 		"DescribeWorkflowExecution": handle(func(ctx context.Context, in *describeExecutionInput) (any, error) {
 			x, err := e.DescribeExecution(ctx, in.Domain, in.Execution)
@@ -313,16 +313,16 @@ func (s *Service) operations() map[string]operation {
 			}
 			return newExecutionDetail(x), nil
 		}),
-		"GetWorkflowExecutionHistory": handle(func(ctx context.Context, in *engine.HistoryInput) (any, error) {
-			evs, next, err := e.History(ctx, *in)
+		"GetWorkflowExecutionHistory": handle(func(ctx context.Context, in *historyInput) (any, error) {
+			evs, next, err := e.History(ctx, in.engine())
 			if err != nil {
 				return nil, err
 			}
 			return &history{Events: events(evs), NextPageToken: next}, nil
 		}),
 
-		"PollForDecisionTask": handle(func(ctx context.Context, in *engine.PollDecisionInput) (any, error) {
-			t, err := e.PollDecision(ctx, *in)
+		"PollForDecisionTask": handle(func(ctx context.Context, in *pollDecisionInput) (any, error) {
+			t, err := e.PollDecision(ctx, in.engine())
 			if err != nil {
 				return nil, err
 			}
@@ -335,8 +335,8 @@ func (s *Service) operations() map[string]operation {
 				Events: events(t.Events), NextPageToken: t.NextPageToken, PreviousStartedEventID: t.PreviousStartedEventID,
 			}, nil
 		}),
-		"RespondDecisionTaskCompleted": handle(func(ctx context.Context, in *engine.RespondDecisionInput) (any, error) {
-			return none(e.RespondDecision(ctx, *in))
+		"RespondDecisionTaskCompleted": handle(func(ctx context.Context, in *respondDecisionInput) (any, error) {
+			return none(e.RespondDecision(ctx, in.engine()))
 		}),
 		"CountPendingDecisionTasks": handle(func(ctx context.Context, in *countPendingInput) (any, error) {
 			n, err := e.CountPending(ctx, openswf.TaskDecision, in.Domain, in.TaskList.Name)
@@ -431,8 +431,8 @@ func (s *Service) operations() map[string]operation {
 	}
 }
 
-func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in *engine.ListTypesInput) (any, error) {
-	ts, next, err := s.eng.ListTypes(ctx, kind, *in)
+func (s *Service) listTypes(ctx context.Context, kind openswf.TypeKind, in engine.ListTypesInput) (any, error) {
+	ts, next, err := s.eng.ListTypes(ctx, kind, in)
 	if err != nil {
 		return nil, err
 	}
