@@ -91,6 +91,8 @@ func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation
 	}}
 }
 
+// nameInput is the input of the domain operations (DescribeDomain, DeprecateDomain, UndeprecateDomain):
+// its name is a domain's.
 type nameInput struct {
 	Name string `json:"name"`
 }
@@ -361,6 +363,9 @@ func (s *Service) operations() map[string]operation {
 			}, nil
 		}),
 		"RecordActivityTaskHeartbeat": handle(func(ctx context.Context, in *heartbeatInput) (any, error) {
+			if err := s.refuseInternalToken(ctx, in.TaskToken); err != nil {
+				return nil, err
+			}
 			cancel, err := e.Heartbeat(ctx, in.TaskToken, in.Details)
 			if err != nil {
 				return nil, err
@@ -371,12 +376,21 @@ func (s *Service) operations() map[string]operation {
 			return heartbeatGoOn, nil
 		}),
 		"RespondActivityTaskCompleted": handle(func(ctx context.Context, in *completeActivityInput) (any, error) {
+			if err := s.refuseInternalToken(ctx, in.TaskToken); err != nil {
+				return nil, err
+			}
 			return none(e.CompleteActivity(ctx, in.TaskToken, in.Result))
 		}),
 		"RespondActivityTaskFailed": handle(func(ctx context.Context, in *failActivityInput) (any, error) {
+			if err := s.refuseInternalToken(ctx, in.TaskToken); err != nil {
+				return nil, err
+			}
 			return none(e.FailActivity(ctx, in.TaskToken, in.Reason, in.Details))
 		}),
 		"RespondActivityTaskCanceled": handle(func(ctx context.Context, in *cancelActivityInput) (any, error) {
+			if err := s.refuseInternalToken(ctx, in.TaskToken); err != nil {
+				return nil, err
+			}
 			return none(e.CancelActivity(ctx, in.TaskToken, in.Details))
 		}),
 		"CountPendingActivityTasks": handle(func(ctx context.Context, in *countPendingInput) (any, error) {
