@@ -16,8 +16,8 @@ import (
 	"github.com/openswf/openswf/awsjson"
 	"github.com/openswf/openswf/engine"
 	"github.com/openswf/openswf/metrics"
-	"github.com/openswf/openswf/sqlite"
 	"github.com/openswf/openswf/sfn"
+	"github.com/openswf/openswf/sqlite"
 	"github.com/openswf/openswf/swf"
 )
 

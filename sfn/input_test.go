@@ -37,4 +37,3 @@ func TestOperations_InputTypesMatchModel(t *testing.T) {
 		}
 	}
 }
-
