@@ -5,6 +5,10 @@ import (
 	"math"
 )
 
+// maxInlineConcurrency is how many iterations an inline Map runs at once at most, whatever its
+// MaxConcurrency (Developer Guide, "Map state in inline mode": up to 40 concurrent iterations).
+const maxInlineConcurrency = 40
+
 // startMap resolves the Map's items, concurrency and tolerance, records MapStateStarted and starts the
 // first iterations.
 func (r *runner) startMap(th *Thread, s *state, effective, ctx any) {
@@ -47,6 +51,9 @@ func (r *runner) startMap(th *Thread, s *state, effective, ctx any) {
 			r.fail(th, fail(ErrRuntime, "The value at '%s' for the field '%s' is not valid: %s", p.path.src, p.field, EncodeJSON(v)))
 			return
 		}
+	}
+	if th.MaxConc == 0 || th.MaxConc > maxInlineConcurrency {
+		th.MaxConc = maxInlineConcurrency
 	}
 	if s.hasTolerance {
 		th.Tolerance = tol

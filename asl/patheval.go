@@ -51,13 +51,18 @@ func (p *Path) Eval(doc any) (any, error) {
 		return cur, nil
 	}
 	nodes := []any{doc}
+	visited := 0
 	for _, s := range p.segs {
 		var out []any
 		for _, n := range nodes {
 			if s.deep {
-				walk(n, func(d any) { out = s.apply(d, out) })
+				walk(n, func(d any) { visited++; out = s.apply(d, out) })
 			} else {
+				visited++
 				out = s.apply(n, out)
+			}
+			if visited > maxVisits || len(out) > maxVisits {
+				return nil, fmt.Errorf("the path '%s' visits more than %d nodes", p.src, maxVisits)
 			}
 		}
 		nodes = out
@@ -67,6 +72,10 @@ func (p *Path) Eval(doc any) (any, error) {
 	}
 	return nodes, nil
 }
+
+// maxVisits bounds the work of one evaluation: repeated deep scans ($..*..*..*) grow polynomially with
+// the document, and a definition must not be able to stall the interpreter.
+const maxVisits = 1 << 20
 
 // walk visits v and every descendant, parents before children, members in order.
 func walk(v any, f func(any)) {
