@@ -2,7 +2,8 @@ package asl
 
 import (
 	"errors"
-	"time"
+	"fmt"
+	"strings"
 )
 
 // optPath is a path field that may be absent (the default, $), null (a distinct meaning per field), or a
@@ -49,62 +50,128 @@ func applyResultPath(p optPath, input, result any) (any, error) {
 	return out, nil
 }
 
-// contextObject builds $$ for one evaluation (Developer Guide, "Context object").
-type contextObject struct {
-	exec       Context
-	state      string
-	entered    time.Time
-	retryCount int
-	hasRetry   bool   // Task, Parallel and Map show State.RetryCount
-	token      string // only while a Task evaluates its Parameters
-	item       *mapItem
+// template is a compiled payload template (Parameters, ResultSelector, ItemSelector): a JSON value whose
+// object members named "<key>.$" take their value from a path on the input, a path on the context object
+// ($$), or an intrinsic function call, and appear in the result named "<key>".
+type template struct {
+	fields []templateField // for an object, in order
+	isObj  bool
+	elems  []*template // for an array
+	isArr  bool
+	lit    any // for anything else
 }
 
-type mapItem struct {
-	index int
-	value any
+type templateField struct {
+	key   string // the output name (".$" removed)
+	field string // the name as written
+	path  *Path
+	call  *call
+	src   string
+	value *template
 }
 
-// timeText writes a time as Step Functions does in the context object: ISO-8601 with milliseconds.
-func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// compileTemplate checks and compiles a payload template; where names the field for messages and
+// locations ("/States/S/Parameters").
+func compileTemplate(v any, where string) (*template, []Diagnostic) {
+	var diags []Diagnostic
+	t := compileNode(v, where, &diags)
+	return t, diags
+}
 
-func (c contextObject) value() any {
-	ex := NewObject()
-	ex.Set("Id", c.exec.ExecutionArn)
-	in, err := ParseJSON(c.exec.Input)
-	if err != nil {
-		in = NewObject()
+func compileNode(v any, where string, diags *[]Diagnostic) *template {
+	switch v := v.(type) {
+	case *Object:
+		t := &template{isObj: true}
+		seen := map[string]bool{}
+		for _, k := range v.keys {
+			val := v.vals[k]
+			f := templateField{key: k, field: k}
+			if name, ok := strings.CutSuffix(k, ".$"); ok {
+				f.key = name
+				s, isStr := val.(string)
+				switch {
+				case !isStr:
+					*diags = append(*diags, schemaError(where+"/"+k, "The value for the field '%s' must be a STRING that contains a JSONPath but was %s", k, strings.ToUpper(typeName(val))))
+				case strings.HasPrefix(s, "$"):
+					p, err := ParsePath(s)
+					if err != nil {
+						*diags = append(*diags, schemaError(where+"/"+k, "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", k))
+					}
+					f.path, f.src = p, s
+				default:
+					c, err := parseIntrinsic(s)
+					if err != nil {
+						*diags = append(*diags, schemaError(where+"/"+k, "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", k))
+					}
+					f.call, f.src = c, s
+				}
+			} else {
+				f.value = compileNode(val, where+"/"+k, diags)
+			}
+			if seen[f.key] {
+				*diags = append(*diags, schemaError(where, "The field '%s' is defined more than once", f.key))
+			}
+			seen[f.key] = true
+			t.fields = append(t.fields, f)
+		}
+		return t
+	case []any:
+		t := &template{isArr: true}
+		for i, e := range v {
+			t.elems = append(t.elems, compileNode(e, fmt.Sprintf("%s[%d]", where, i), diags))
+		}
+		return t
 	}
-	ex.Set("Input", in)
-	ex.Set("Name", c.exec.Name)
-	ex.Set("RoleArn", c.exec.RoleArn)
-	ex.Set("StartTime", timeText(c.exec.StartTime))
-	ex.Set("RedriveCount", num(0))
-	st := NewObject()
-	st.Set("EnteredTime", timeText(c.entered))
-	st.Set("Name", c.state)
-	if c.hasRetry {
-		st.Set("RetryCount", num(float64(c.retryCount)))
+	return &template{lit: v}
+}
+
+// eval builds the payload for one input.
+func (t *template) eval(s *scope) (any, error) {
+	switch {
+	case t.isObj:
+		o := NewObject()
+		for _, f := range t.fields {
+			var v any
+			var err error
+			switch {
+			case f.value != nil:
+				v, err = f.value.eval(s)
+			case f.path != nil:
+				doc := s.input
+				if f.path.Context() {
+					doc = s.ctx
+				}
+				v, err = f.path.Eval(doc)
+				var nr *NoResultsError
+				if errors.As(err, &nr) {
+					err = fail(ErrRuntime, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", f.src, f.field, EncodeJSON(doc))
+				}
+			case f.call != nil:
+				v, err = f.call.eval(s)
+				var nr *NoResultsError
+				var fl *Failure
+				if errors.As(err, &nr) {
+					err = fail(ErrRuntime, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", nr.Path, f.field, EncodeJSON(s.input))
+				} else if err != nil && !errors.As(err, &fl) {
+					err = fail(ErrIntrinsicFailure, "The function '%s' specified for the field '%s' failed: %v", f.src, f.field, err)
+				}
+			}
+			if err != nil {
+				return nil, err
+			}
+			o.Set(f.key, v)
+		}
+		return o, nil
+	case t.isArr:
+		a := make([]any, 0, len(t.elems))
+		for _, e := range t.elems {
+			v, err := e.eval(s)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		return a, nil
 	}
-	sm := NewObject()
-	sm.Set("Id", c.exec.StateMachineArn)
-	sm.Set("Name", c.exec.StateMachineName)
-	o := NewObject()
-	o.Set("Execution", ex)
-	o.Set("State", st)
-	o.Set("StateMachine", sm)
-	if c.token != "" {
-		t := NewObject()
-		t.Set("Token", c.token)
-		o.Set("Task", t)
-	}
-	if c.item != nil {
-		it := NewObject()
-		it.Set("Index", num(float64(c.item.index)))
-		it.Set("Value", c.item.value)
-		m := NewObject()
-		m.Set("Item", it)
-		o.Set("Map", m)
-	}
-	return o
+	return clone(t.lit), nil
 }
