@@ -101,3 +101,29 @@ func TestHistory_Quota(t *testing.T) {
 		t.Errorf("details = %s / %s", *d.Error, *d.Cause)
 	}
 }
+
+// TestTask_OversizedResultIsCaught follows AWS's recording: an oversized task result is the task's
+// failure (TaskFailed, States.DataLimitExceeded), and States.ALL catches it.
+func TestTask_OversizedResultIsCaught(t *testing.T) {
+	m, err := Parse(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync",
+		"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}],"End":true},"H":{"Type":"Pass","End":true}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _, _ := m.Start(testContext(`{}`), testEnv(), t0)
+	st, err := m.Apply(x, testEnv(), TaskSucceeded{TaskID: "2.0", Output: `"` + strings.Repeat("x", maxPayload) + `"`}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range st.Events {
+		types = append(types, e.Type)
+	}
+	if got, want := strings.Join(types, " "), "TaskFailed TaskStateExited PassStateEntered PassStateExited ExecutionSucceeded"; got != want {
+		t.Fatalf("events = %s, want %s", got, want)
+	}
+	d := st.Events[0].Details.(*TaskErrorEventDetails)
+	if *d.Error != ErrDataLimitExceeded || *d.Cause != "The state/task 'states' returned a result with a size exceeding the maximum number of bytes service limit." {
+		t.Errorf("TaskFailed = %s / %s", *d.Error, *d.Cause)
+	}
+}

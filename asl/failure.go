@@ -47,8 +47,13 @@ func fail(name, format string, args ...any) *Failure {
 func strPtr(s string) *string { return &s }
 
 // catchable reports whether Retry and Catch may see the error at all: AWS never retries or catches
-// States.Runtime or States.DataLimitExceeded, not even when named literally.
-func catchable(name string) bool { return name != ErrRuntime && name != ErrDataLimitExceeded }
+// States.Runtime, not even when named literally (LocalStack's runtime_error_handling recording).
+//
+// States.DataLimitExceeded is catchable, States.ALL included, although the Developer Guide says
+// otherwise: AWS's recordings of an oversized task result (LocalStack test_states_errors,
+// "catch_state_all_data_limit_exceeded") show a TaskFailed with that error routed to a States.ALL
+// catcher.
+func catchable(name string) bool { return name != ErrRuntime }
 
 // matchError reports whether an ErrorEquals list matches the failure (specification "Retrying after
 // error", Developer Guide "Error handling"): States.ALL matches any catchable error; States.TaskFailed any

@@ -44,6 +44,9 @@ func TestPath_Eval(t *testing.T) {
 		{"$['store']['book','x']", `[[{"category":"reference","author":"Nigel Rees","price":8.95},{"category":"fiction","author":"Evelyn Waugh","price":12.99,"isbn":"0-553"},{"category":"fiction","author":"Herman Melville","price":8.99,"isbn":"0-679"}]]`},
 		{`$.a\.b`, `1`},
 		{"$.nothing[*]", `[]`},
+		{"$..book[0].author", `["Nigel Rees"]`},
+		{"$..book[0]", `{"category":"reference","author":"Nigel Rees","price":8.95}`}, // AWS unpacks a single literal-index match
+		{"$.store.book[*].price[0]", `[]`},
 	} {
 		p, err := ParsePath(tc.path)
 		if err != nil {

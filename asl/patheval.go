@@ -70,6 +70,11 @@ func (p *Path) Eval(doc any) (any, error) {
 	if nodes == nil {
 		nodes = []any{}
 	}
+	// AWS unpacks a single match of a path ending in a literal index ($..a[0]) instead of returning a
+	// one-element array (reference notes §2.4; LocalStack's json_path.py, tuned to AWS recordings).
+	if last := p.segs[len(p.segs)-1]; len(nodes) == 1 && last.kind == segIndex && len(last.idx) == 1 && !last.deep {
+		return nodes[0], nil
+	}
 	return nodes, nil
 }
 

@@ -19,7 +19,7 @@ func TestMatchError_Matrix(t *testing.T) {
 		want   bool
 	}{
 		{ErrAll, custom, true}, {ErrAll, timeout, true}, {ErrAll, heartbeat, true}, {ErrAll, noName, true},
-		{ErrAll, &Failure{Name: ErrRuntime}, false}, {ErrAll, &Failure{Name: ErrDataLimitExceeded}, false},
+		{ErrAll, &Failure{Name: ErrRuntime}, false}, {ErrAll, &Failure{Name: ErrDataLimitExceeded}, true},
 		{ErrAll, &Failure{Name: ErrResultPathMatchFailure}, true}, {ErrAll, &Failure{Name: ErrIntrinsicFailure}, true},
 		{ErrTaskFailed, custom, true}, {ErrTaskFailed, timeout, false}, {ErrTaskFailed, heartbeat, false},
 		{ErrTaskFailed, &Failure{Name: ErrRuntime}, false},

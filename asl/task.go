@@ -140,16 +140,23 @@ func (r *runner) taskInput(th *Thread, in Input) error {
 			return err
 		}
 		raw := EncodeJSON(out)
+		if len(raw) > maxPayload {
+			// AWS records an oversized result as the task's failure, named after the resource (its
+			// type for a service integration): "The state/task 'lambda' returned a result with a size
+			// exceeding the maximum number of bytes service limit." (LocalStack test_states_errors).
+			who := res.ARN
+			if !res.Activity {
+				who = res.ResourceType
+			}
+			r.taskFailed(th, fail(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", who), false)
+			return nil
+		}
 		if res.Activity {
 			r.emit(th, "ActivitySucceeded", &OutputEventDetails{Output: raw})
 		} else {
 			r.emit(th, "TaskSucceeded", &TaskOutputEventDetails{ResourceType: res.ResourceType, Resource: res.Name, Output: raw})
 		}
 		th.Phase, th.TaskID = "", ""
-		if len(raw) > maxPayload {
-			r.fail(th, r.dataLimit(th))
-			return nil
-		}
 		s := r.m.states[th.State]
 		r.complete(th, s, th.input(), out, r.context(th, s).value(), s.next)
 	case TaskFailed:
