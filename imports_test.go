@@ -24,6 +24,7 @@ const module = "github.com/openswf/openswf"
 var allowedImports = map[string][]string{
 	".":                 {},
 	"awsjson":           {},
+	"asl":               {},
 	"engine":            {"."},
 	"sqlite":            {"."},
 	"storetest":         {"."},
