@@ -22,6 +22,10 @@ const (
 	// DecisionRecordDialectEvent records an EventDialectRecorded. Only in-process deciders make it: SWF's
 	// model has no such decision type, and its attributes have no wire name.
 	DecisionRecordDialectEvent DecisionType = "RecordDialectEvent"
+	// DecisionCloseExecution closes the run with any close status, TIMED_OUT and TERMINATED included,
+	// recording SWF's event of that close. Only in-process deciders make it: a Step Functions execution
+	// times out or is stopped by its interpreter's decision.
+	DecisionCloseExecution DecisionType = "CloseExecution"
 )
 
 // Decision is one decision of a completed decision task: its type and the attributes member that matches
@@ -43,7 +47,17 @@ type Decision struct {
 	StartChildWorkflowExecution            *StartChildWorkflowExecutionAttributes    `json:"startChildWorkflowExecutionDecisionAttributes,omitempty"`
 	ScheduleLambdaFunction                 *ScheduleLambdaFunctionDecisionAttributes `json:"scheduleLambdaFunctionDecisionAttributes,omitempty"`
 
-	RecordDialectEvent *DialectEventAttributes `json:"-"`
+	RecordDialectEvent *DialectEventAttributes   `json:"-"`
+	CloseExecution     *CloseExecutionAttributes `json:"-"`
+}
+
+// CloseExecutionAttributes are CloseExecution's attributes: the close status (CloseCompleted, CloseFailed,
+// CloseCanceled, CloseTerminated or CloseTimedOut) and what SWF's event of that close carries.
+type CloseExecutionAttributes struct {
+	Status  string
+	Result  string
+	Reason  string
+	Details string
 }
 
 // ScheduleActivityTaskAttributes are ScheduleActivityTask's attributes.

@@ -112,7 +112,7 @@ func (t *txn) runDecider(ctx context.Context) {
 		if !x.Open || t.historyFull() {
 			break
 		}
-		err := t.recordDialectEvent(&decisions[i])
+		err := t.inProcessDecision(&decisions[i])
 		if err == errNotDialect {
 			err = checkDecision(i+1, &decisions[i])
 			if err == nil {
@@ -133,20 +133,51 @@ func (t *txn) runDecider(ctx context.Context) {
 	}
 }
 
-// errNotDialect says a decision is not a RecordDialectEvent.
-var errNotDialect = errors.New("not a dialect event")
+// errNotDialect says a decision is none of those only in-process deciders make.
+var errNotDialect = errors.New("not an in-process decision")
 
-// recordDialectEvent applies a RecordDialectEvent decision, a decision only in-process deciders make (SWF's
-// checkDecision refuses it); errNotDialect for any other decision.
-func (t *txn) recordDialectEvent(dec *openswf.Decision) error {
-	if dec.Type != openswf.DecisionRecordDialectEvent {
-		return errNotDialect
+// inProcessDecision applies a decision only in-process deciders make (SWF's checkDecision refuses them):
+// RecordDialectEvent and CloseExecution; errNotDialect for any other decision.
+func (t *txn) inProcessDecision(dec *openswf.Decision) error {
+	switch dec.Type {
+	case openswf.DecisionRecordDialectEvent:
+		a := dec.RecordDialectEvent
+		if a == nil || a.Dialect == "" || !json.Valid(a.Event) {
+			return errors.New("RecordDialectEvent needs a dialect and an event of valid JSON")
+		}
+		t.event(openswf.EventDialectRecorded, a)
+		return nil
+	case openswf.DecisionCloseExecution:
+		return t.closeByDecider(dec.CloseExecution)
 	}
-	a := dec.RecordDialectEvent
-	if a == nil || a.Dialect == "" || !json.Valid(a.Event) {
-		return errors.New("RecordDialectEvent needs a dialect and an event of valid JSON")
+	return errNotDialect
+}
+
+// closeByDecider closes the run as a CloseExecution decision asks, with SWF's event of that close.
+func (t *txn) closeByDecider(a *openswf.CloseExecutionAttributes) error {
+	if a == nil {
+		return errors.New("CloseExecution needs its attributes")
 	}
-	t.event(openswf.EventDialectRecorded, a)
+	d := closeDetail{Result: a.Result, Reason: a.Reason, Details: a.Details}
+	switch a.Status {
+	case openswf.CloseCompleted:
+		t.event(openswf.EventWorkflowExecutionCompleted, openswf.WorkflowExecutionCompletedAttributes{Result: a.Result})
+	case openswf.CloseFailed:
+		t.event(openswf.EventWorkflowExecutionFailed, openswf.WorkflowExecutionFailedAttributes{
+			Reason: a.Reason, Details: a.Details})
+	case openswf.CloseCanceled:
+		t.event(openswf.EventWorkflowExecutionCanceled, openswf.WorkflowExecutionCanceledAttributes{Details: a.Details})
+	case openswf.CloseTerminated:
+		t.event(openswf.EventWorkflowExecutionTerminated, openswf.WorkflowExecutionTerminatedAttributes{
+			Reason: a.Reason, Details: a.Details, ChildPolicy: t.x.ChildPolicy})
+	case openswf.CloseTimedOut:
+		d.TimeoutType = "START_TO_CLOSE"
+		t.event(openswf.EventWorkflowExecutionTimedOut, openswf.WorkflowExecutionTimedOutAttributes{
+			TimeoutType: d.TimeoutType, ChildPolicy: t.x.ChildPolicy})
+	default:
+		return fmt.Errorf("CloseExecution with close status %q", a.Status)
+	}
+	t.closeExecution(a.Status, d)
 	return nil
 }
 

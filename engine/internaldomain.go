@@ -46,3 +46,55 @@ func (e *Engine) SetTypeAttributes(ctx context.Context, kind openswf.TypeKind, d
 	e.forgetType(domain, kind, name, version)
 	return nil
 }
+
+// DialectHistoryInput asks for a page of a run's events of one dialect (EventDialectRecorded).
+type DialectHistoryInput struct {
+	Domain, WorkflowID, RunID string
+	Dialect                   string
+	NextPageToken             string
+	PageSize                  int
+	Reverse                   bool
+}
+
+// DialectHistory returns a page of the events a run's in-process decider recorded in its dialect, as it
+// recorded them, and the token of the next page ("" on the last). The token is sealed and bound to the
+// run and the direction, as History's are.
+func (e *Engine) DialectHistory(ctx context.Context, in DialectHistoryInput) ([]json.RawMessage, string, error) {
+	x, err := e.execution(ctx, in.Domain, in.WorkflowID, in.RunID)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageSize(in.PageSize)
+	var out []json.RawMessage
+	token := in.NextPageToken
+	for {
+		// Read a page of the run's events; the dialect's are most of a run decided in-process.
+		evs, next, err := e.historyPage(ctx, x.RunID, 0, token, limit, in.Reverse)
+		if err != nil {
+			return nil, "", err
+		}
+		for i, ev := range evs {
+			if ev.Type != openswf.EventDialectRecorded {
+				continue
+			}
+			var a openswf.DialectEventAttributes
+			if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+				return nil, "", fmt.Errorf("read dialect event %d of run %s: %w", ev.ID, x.RunID, err)
+			}
+			if a.Dialect != in.Dialect {
+				continue
+			}
+			out = append(out, a.Event)
+			if len(out) == limit {
+				if i == len(evs)-1 && next == "" {
+					return out, "", nil
+				}
+				return out, e.historyToken(x.RunID, ev.ID, in.Reverse), nil
+			}
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		token = next
+	}
+}

@@ -28,6 +28,10 @@ type StartWorkflowInput struct {
 	// Decider names an in-process decider (Options.Deciders) that decides the run inside the server,
 	// instead of SWF decision tasks. No wire sets it.
 	Decider string
+	// RunID, when set, is the new run's id instead of a random one: an API whose executions are named
+	// for good (a Step Functions execution's name is its state machine's for 90 days) derives it from the
+	// name, so that the store refuses a second run of that name as it refuses any run id taken.
+	RunID string
 }
 
 func newRunID() string {
@@ -85,6 +89,9 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 		}
 	}
 	x := newExecution(spec)
+	if in.RunID != "" {
+		x.RunID = in.RunID
+	}
 	t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), tr: openswf.Transition{Create: true}}
 	t.startRun(spec)
 	if err := e.commit(ctx, t); err != nil {
@@ -248,13 +255,18 @@ func (e *Engine) historyPage(ctx context.Context, runID string, upTo int64, toke
 	next := ""
 	if len(evs) > limit {
 		evs = evs[:limit]
-		p := binary.BigEndian.AppendUint64(nil, uint64(evs[limit-1].ID))
-		if reverse {
-			p = append(p, 1)
-		} else {
-			p = append(p, 0)
-		}
-		next = e.tokens.seal(purposeHistory, append(p, runID...))
+		next = e.historyToken(runID, evs[limit-1].ID, reverse)
 	}
 	return evs, next, nil
+}
+
+// historyToken seals the position of a history page: the last event id shown, the direction and the run.
+func (e *Engine) historyToken(runID string, last int64, reverse bool) string {
+	p := binary.BigEndian.AppendUint64(nil, uint64(last))
+	if reverse {
+		p = append(p, 1)
+	} else {
+		p = append(p, 0)
+	}
+	return e.tokens.seal(purposeHistory, append(p, runID...))
 }
