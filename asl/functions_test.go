@@ -50,6 +50,8 @@ func TestIntrinsics(t *testing.T) {
 		{`States.MathRandom(4.5, 5.5)`, `5`},
 		{`States.StringSplit('This.is+a,test=string', '.+,=')`, `["This","is","a","test","string"]`},
 		{`States.StringSplit('1,,2', ',')`, `["1","2"]`},
+		{`States.StringSplit(', , ,', ',')`, `[" "," "]`},
+		{`States.StringSplit(',,,,', ',')`, `[]`},
 		{`States.ArrayLength(States.Array(1, States.Array(2,3)))`, `2`},
 		{`States.Format('{}', $$.Execution.Name)`, `"run1"`},
 	} {
