@@ -34,6 +34,7 @@ type mapItem struct {
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (c contextObject) value() any {
+	// Members in the order AWS writes them ($$ as a state's output, LocalStack test_context_object).
 	ex := NewObject()
 	ex.Set("Id", c.exec.ExecutionArn)
 	in, err := ParseJSON(c.exec.Input)
@@ -41,23 +42,23 @@ func (c contextObject) value() any {
 		in = NewObject()
 	}
 	ex.Set("Input", in)
+	ex.Set("StartTime", timeText(c.exec.StartTime))
 	ex.Set("Name", c.exec.Name)
 	ex.Set("RoleArn", c.exec.RoleArn)
-	ex.Set("StartTime", timeText(c.exec.StartTime))
 	ex.Set("RedriveCount", num(0))
-	st := NewObject()
-	st.Set("EnteredTime", timeText(c.entered))
-	st.Set("Name", c.state)
-	if c.hasRetry {
-		st.Set("RetryCount", num(float64(c.retryCount)))
-	}
 	sm := NewObject()
 	sm.Set("Id", c.exec.StateMachineArn)
 	sm.Set("Name", c.exec.StateMachineName)
+	st := NewObject()
+	st.Set("Name", c.state)
+	st.Set("EnteredTime", timeText(c.entered))
+	if c.hasRetry {
+		st.Set("RetryCount", num(float64(c.retryCount)))
+	}
 	o := NewObject()
 	o.Set("Execution", ex)
-	o.Set("State", st)
 	o.Set("StateMachine", sm)
+	o.Set("State", st)
 	if c.token != "" {
 		t := NewObject()
 		t.Set("Token", c.token)

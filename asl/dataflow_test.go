@@ -61,7 +61,8 @@ func TestDataFlow_Failures(t *testing.T) {
 		{"Fail path miss", `{"Type":"Fail","ErrorPath":"$.ErrorX"}`, `{}`, ErrRuntime, "The JSONPath '$.ErrorX' specified for the field 'ErrorPath' could not be found in the input '{}'"},
 		{"Map not array", `{"Type":"Map","ItemsPath":"$.a","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}`, `{"a":1}`, ErrRuntime, "Map state input must be an array but was: 1"},
 		{"Wait SecondsPath", `{"Type":"Wait","SecondsPath":"$.input.waitSeconds","End":true}`, `{}`, ErrRuntime, "The SecondsPath parameter does not reference an input value: $.input.waitSeconds"},
-		{"Wait TimestampPath", `{"Type":"Wait","TimestampPath":"$.t","End":true}`, `{"t":"2016-12-05T21:29:29"}`, ErrRuntime, "cannot be parsed as an ISO-8601 extended offset date-time format string"},
+		{"Wait TimestampPath", `{"Type":"Wait","TimestampPath":"$.t","End":true}`, `{"t":"2016-12-05T21:29:29.000"}`, ErrRuntime,
+			"(entered at the event id #2). The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == 2016-12-05T21:29:29.000"},
 		{"data limit", `{"Type":"Pass","End":true}`, `{"big":"` + strings.Repeat("x", maxPayload) + `"}`, ErrDataLimitExceeded, "exceeding the maximum number of bytes"},
 	} {
 		c := output(t, `{"StartAt":"P","States":{"P":`+tc.state+`}}`, tc.input)
@@ -125,5 +126,16 @@ func TestTask_OversizedResultIsCaught(t *testing.T) {
 	d := st.Events[0].Details.(*TaskErrorEventDetails)
 	if *d.Error != ErrDataLimitExceeded || *d.Cause != "The state/task 'states' returned a result with a size exceeding the maximum number of bytes service limit." {
 		t.Errorf("TaskFailed = %s / %s", *d.Error, *d.Cause)
+	}
+}
+
+func TestContextObject_AsOutput(t *testing.T) {
+	c := output(t, `{"StartAt":"TestState","States":{"TestState":{"Type":"Pass","InputPath":"$$","End":true}}}`, `{"input-value":0}`)
+	want := `{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:sm:run1","Input":{"input-value":0},` +
+		`"StartTime":"2024-01-01T00:00:00.000Z","Name":"run1","RoleArn":"arn:aws:iam::123456789012:role/r","RedriveCount":0},` +
+		`"StateMachine":{"Id":"arn:aws:states:us-east-1:123456789012:stateMachine:sm","Name":"sm"},` +
+		`"State":{"Name":"TestState","EnteredTime":"2024-01-01T00:00:00.000Z"}}`
+	if c.Output != want {
+		t.Errorf("$$ =\n%s\nwant\n%s", c.Output, want)
 	}
 }

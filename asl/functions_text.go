@@ -161,11 +161,12 @@ func fnMathRandom(s *scope, args []any) (any, error) {
 	if err := argCount(args, 2, 3); err != nil {
 		return nil, err
 	}
-	lo, err := argInt(args[0], "start")
+	// Bounds may be fractional: AWS rounds them (recorded: States.MathRandom(12.5, 44.51) succeeds).
+	lo, err := argRounded(args[0], "start")
 	if err != nil {
 		return nil, err
 	}
-	hi, err := argInt(args[1], "end")
+	hi, err := argRounded(args[1], "end")
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +194,7 @@ func fnMathAdd(_ *scope, args []any) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("the arguments of States.MathAdd must be numbers, not %s", EncodeJSON(a))
 		}
-		sum += math.Floor(f + 0.5)
+		sum += roundHalfUp(f)
 	}
 	return num(sum), nil
 }
@@ -233,4 +234,16 @@ func fnUUID(s *scope, args []any) (any, error) {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
+
+// roundHalfUp rounds as Java's Math.round does, halves towards positive infinity: AWS's recordings give
+// States.MathAdd(-1.49, -1.5) = -2 and States.MathAdd(1.49, 1.5) = 3.
+func roundHalfUp(f float64) float64 { return math.Floor(f + 0.5) }
+
+func argRounded(v any, what string) (int64, error) {
+	f, ok := number(v)
+	if !ok || math.Abs(f) > 1<<53 {
+		return 0, fmt.Errorf("the %s must be a number, not %s", what, EncodeJSON(v))
+	}
+	return int64(roundHalfUp(f)), nil
 }

@@ -82,7 +82,9 @@ func TestHistory_Golden(t *testing.T) {
 			"Parameters":{"token.$":"$$.Task.Token"},"TimeoutSeconds":100,"Catch":[{"ErrorEquals":["States.Timeout"],"Next":"T"}],"End":true},"T":{"Type":"Pass","End":true}}}`, `{}`,
 			[]Input{TaskTimedOut{TaskID: "2.0"}}},
 		{"stale_inputs", `{"StartAt":"ActivityTask","States":{"ActivityTask":` + task(`,"End":true`) + `}}`, `{}`,
-			[]Input{TaskSucceeded{TaskID: "9.9", Output: `{}`}, TaskSucceeded{TaskID: "2.0", Output: `{}`}, TaskSucceeded{TaskID: "2.0", Output: `{}`}}},
+			[]Input{TaskSucceeded{TaskID: "9.9", Output: `{}`}, TaskStarted{TaskID: "2.0"}, TaskStarted{TaskID: "2.0"},
+				TaskSubmitted{TaskID: "2.0", Output: `{}`}, TaskSucceeded{TaskID: "2.0", Output: `not json`},
+				TaskSucceeded{TaskID: "2.0", Output: `{}`}, TaskSucceeded{TaskID: "2.0", Output: `{}`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := history(t, strings.ReplaceAll(tc.def, "\n", ""), tc.input, tc.inputs...)

@@ -136,10 +136,15 @@ func (r *runner) startWait(th *Thread, s *state, input any) {
 			r.fail(th, fail(ErrRuntime, "The TimestampPath parameter does not reference an input value: %s", s.timestampPath.src))
 			return
 		}
-		str, _ := v.(string)
+		str, isStr := v.(string)
 		t, ok := parseTimestamp(str)
 		if !ok {
-			r.fail(th, fail(ErrRuntime, "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s", EncodeJSON(v)))
+			shown := str
+			if !isStr {
+				shown = EncodeJSON(v)
+			}
+			// AWS's text (LocalStack test_wait, recorded): "… format string: $.start_at == <value>".
+			r.fail(th, fail(ErrRuntime, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", s.timestampPath.src, shown))
 			return
 		}
 		at = t

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -122,6 +123,9 @@ func (r *runner) taskInput(th *Thread, in Input) error {
 	res := th.Resource
 	switch in := in.(type) {
 	case TaskStarted:
+		if res.Started {
+			return fmt.Errorf("asl: task %s has already started", th.TaskID)
+		}
 		res.Started = true
 		if res.Activity {
 			r.emit(th, "ActivityStarted", &ActivityStartedEventDetails{WorkerName: in.WorkerName})
@@ -129,6 +133,9 @@ func (r *runner) taskInput(th *Thread, in Input) error {
 			r.emit(th, "TaskStarted", &TaskStartedEventDetails{ResourceType: res.ResourceType, Resource: res.Name})
 		}
 	case TaskSubmitted:
+		if res.Activity {
+			return fmt.Errorf("asl: task %s is an activity, which has no TaskSubmitted", th.TaskID)
+		}
 		out, err := ParseJSON(in.Output)
 		if err != nil {
 			return err
