@@ -30,7 +30,7 @@ var allowedImports = map[string][]string{
 	"storetest":         {"."},
 	"metrics":           {"."},
 	"swf":               {".", "awsjson", "engine"},
-	"sfn":               {".", "awsjson", "engine"},
+	"sfn":               {".", "asl", "awsjson", "engine"},
 	"node":              {".", "awsjson", "engine", "metrics", "sfn", "sqlite", "swf"},
 	"openswftest":       {"node"},
 	"bench":             {"node"},

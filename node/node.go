@@ -69,7 +69,13 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	metrics.RegisterOpenTasks(reg, store, metrics.OpenTasksOptions{Logger: cfg.Logger})
-	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set})
+	states := sfn.New(sfn.Options{Region: cfg.Region, Account: cfg.Account})
+	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set,
+		Deciders: map[string]engine.Decider{sfn.DeciderName: states.Decider()}})
+	if err := states.Open(ctx, eng); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("open step functions: %w", err)
+	}
 	if err := eng.Open(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("open engine: %w", err)
@@ -79,12 +85,6 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		eng.Close()
 		store.Close()
 		return nil, fmt.Errorf("register swf: %w", err)
-	}
-	states := sfn.New(eng, sfn.Options{Region: cfg.Region, Account: cfg.Account})
-	if err := states.Open(ctx); err != nil {
-		eng.Close()
-		store.Close()
-		return nil, fmt.Errorf("open step functions: %w", err)
 	}
 	if err := states.Register(srv); err != nil {
 		eng.Close()

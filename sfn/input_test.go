@@ -13,7 +13,7 @@ func TestOperations_InputTypesMatchModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := New(nil, Options{}).operations()
+	ops := New(Options{}).operations()
 	if len(ops) == 0 {
 		t.Fatal("no operations")
 	}

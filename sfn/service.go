@@ -33,24 +33,33 @@ type Options struct {
 
 // Service serves the Step Functions API over an engine.
 type Service struct {
-	eng  *engine.Engine
-	opts Options
+	eng     *engine.Engine
+	opts    Options
+	decider *decider
 }
 
-// New returns the Step Functions API over eng. Open must be called before it serves.
-func New(eng *engine.Engine, opts Options) *Service {
+// New returns the Step Functions API. Its Decider goes into the engine's options; Open then attaches the
+// engine, before the service serves.
+func New(opts Options) *Service {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
 	}
 	if opts.Account == "" {
 		opts.Account = "000000000000"
 	}
-	return &Service{eng: eng, opts: opts}
+	s := &Service{opts: opts}
+	s.decider = &decider{s: s, machines: map[string]*parsedMachine{}}
+	return s
 }
 
-// Open makes sure the engine's internal domain of Step Functions exists.
-func (s *Service) Open(ctx context.Context) error {
-	return s.eng.EnsureInternalDomain(ctx, Domain, retentionDays)
+// Decider is the engine's in-process decider of Step Functions' executions, to be named DeciderName in the
+// engine's options.
+func (s *Service) Decider() engine.Decider { return s.decider }
+
+// Open attaches the engine and makes sure its internal domain of Step Functions exists.
+func (s *Service) Open(ctx context.Context, eng *engine.Engine) error {
+	s.eng = eng
+	return eng.EnsureInternalDomain(ctx, Domain, retentionDays)
 }
 
 // Register adds the Step Functions operations to srv. The model's operations that have no handler yet
@@ -103,5 +112,23 @@ func (s *Service) operations() map[string]operation {
 		"SendTaskHeartbeat": handle(s.sendTaskHeartbeat),
 		"SendTaskSuccess":   handle(s.sendTaskSuccess),
 		"SendTaskFailure":   handle(s.sendTaskFailure),
+
+		"CreateStateMachine":               handle(s.createStateMachine),
+		"DescribeStateMachine":             handle(s.describeStateMachine),
+		"ListStateMachines":                handle(s.listStateMachines),
+		"UpdateStateMachine":               handle(s.updateStateMachine),
+		"DeleteStateMachine":               handle(s.deleteStateMachine),
+		"DescribeStateMachineForExecution": handle(s.describeStateMachineForExecution),
+		"ValidateStateMachineDefinition":   handle(s.validateDefinition),
+
+		"StartExecution":      handle(s.startExecution),
+		"DescribeExecution":   handle(s.describeExecution),
+		"ListExecutions":      handle(s.listExecutions),
+		"StopExecution":       handle(s.stopExecution),
+		"GetExecutionHistory": handle(s.getExecutionHistory),
+
+		"TagResource":         handle(s.tagResource),
+		"UntagResource":       handle(s.untagResource),
+		"ListTagsForResource": handle(s.listTagsForResource),
 	}
 }

@@ -240,6 +240,10 @@ func (s *Service) registerRevision(ctx context.Context, name string, rev int, at
 
 type stateMachineArnInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
+}
+
+type describeStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn"`
 	IncludedData    string `json:"includedData"`
 }
 
@@ -256,7 +260,7 @@ type describeStateMachineOutput struct {
 	RevisionID      string                `json:"revisionId,omitempty"`
 }
 
-func (s *Service) describeStateMachine(ctx context.Context, in *stateMachineArnInput) (any, error) {
+func (s *Service) describeStateMachine(ctx context.Context, in *describeStateMachineInput) (any, error) {
 	m, err := s.machineByARN(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, err

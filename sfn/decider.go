@@ -1,0 +1,366 @@
+package sfn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/openswf/openswf"
+	"github.com/openswf/openswf/asl"
+	"github.com/openswf/openswf/engine"
+)
+
+// DeciderName is the name of Step Functions' in-process decider among the engine's deciders.
+const DeciderName = "states"
+
+// dialect names Step Functions' events in the runs' histories.
+const dialect = "states"
+
+// stopSignal is the signal StopExecution sends its run: the interpreter then aborts the execution in the
+// transition that records it.
+const stopSignal = "openswf-stop"
+
+// decider runs the States Language interpreter as the engine's in-process decider of Step Functions'
+// executions. The engine hands it each transition's events; it turns them into the interpreter's inputs,
+// and the interpreter's history events and actions into decisions: RecordDialectEvent for the events,
+// ScheduleActivityTask, RequestCancelActivityTask, StartTimer, CancelTimer and CloseExecution for the
+// actions. The interpreter's state is the run's DeciderState.
+//
+// It reads the state machine's revision and the activities' registrations (immutable records, and the
+// engine's type cache) but changes nothing outside the transition.
+type decider struct {
+	s *Service
+
+	mu       sync.Mutex
+	machines map[string]*parsedMachine // by name "/" revision
+}
+
+// parsedMachine is a revision with its definition parsed.
+type parsedMachine struct {
+	*machine
+	m *asl.Machine
+}
+
+// maxParsed bounds the parsed revisions kept; past it the cache starts again.
+const maxParsed = 1024
+
+// runState is what the decider keeps of a run between transitions.
+type runState struct {
+	X *asl.Execution `json:"x"`
+	// Tasks maps the scheduled event id of each open activity task to its interpreter task id.
+	Tasks map[int64]string `json:"tasks,omitempty"`
+}
+
+// revision returns a state machine's revision, parsed.
+func (d *decider) revision(ctx context.Context, name, version string) (*parsedMachine, error) {
+	key := name + "/" + version
+	d.mu.Lock()
+	pm := d.machines[key]
+	d.mu.Unlock()
+	if pm != nil {
+		return pm, nil
+	}
+	t, err := d.s.eng.DescribeType(ctx, openswf.KindWorkflowType, Domain, name, version)
+	if err != nil {
+		return nil, fmt.Errorf("read state machine %s revision %s: %w", name, version, err)
+	}
+	m, err := readMachine(t)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := asl.Parse(m.attrs.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("parse state machine %s revision %s: %w", name, version, err)
+	}
+	pm = &parsedMachine{machine: m, m: parsed}
+	d.mu.Lock()
+	if len(d.machines) >= maxParsed {
+		d.machines = map[string]*parsedMachine{}
+	}
+	d.machines[key] = pm
+	d.mu.Unlock()
+	return pm, nil
+}
+
+// Decide implements engine.Decider.
+func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.DecideOutput, error) {
+	x := in.Execution
+	var st runState
+	if len(x.DeciderState) > 0 {
+		if err := json.Unmarshal(x.DeciderState, &st); err != nil {
+			return engine.DecideOutput{}, fmt.Errorf("read the interpreter's state: %w", err)
+		}
+	}
+	if st.Tasks == nil {
+		st.Tasks = map[int64]string{}
+	}
+	pm, err := d.revision(ctx, x.Type.Name, x.Type.Version)
+	if err != nil {
+		return engine.DecideOutput{}, err
+	}
+	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st}
+	for _, ev := range in.Events {
+		if err := r.event(x, ev); err != nil {
+			return engine.DecideOutput{}, fmt.Errorf("event %d (%s): %w", ev.ID, ev.Type, err)
+		}
+	}
+	state, err := json.Marshal(&st)
+	if err != nil {
+		return engine.DecideOutput{}, err
+	}
+	return engine.DecideOutput{Decisions: r.out, State: state}, nil
+}
+
+// round is one Decide call: the inputs it feeds the interpreter and the decisions it collects.
+type round struct {
+	d   *decider
+	ctx context.Context
+	now time.Time
+	m   *parsedMachine
+	st  *runState
+	out []openswf.Decision
+}
+
+func (r *round) env() asl.Env {
+	return asl.Env{ActivityExists: func(arn string) bool {
+		p, err := r.d.s.parseARN(arn, arnActivity)
+		if err != nil || !p.local || !validName(p.names[0]) {
+			return false
+		}
+		_, err = r.d.s.activity(r.ctx, p.names[0])
+		return err == nil
+	}}
+}
+
+// event turns one engine event into the interpreter's input, if it is one.
+func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
+	switch ev.Type {
+	case openswf.EventWorkflowExecutionStarted:
+		var a openswf.WorkflowExecutionStartedAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		sm, exec := splitWorkflowID(x.WorkflowID)
+		ctx := asl.Context{
+			ExecutionArn: r.d.s.arn(arnExecution, sm, exec), Name: exec, RoleArn: r.m.attrs.RoleArn,
+			StateMachineArn: r.d.s.arn(arnStateMachine, sm), StateMachineName: sm, StartTime: x.StartedAt, Input: a.Input,
+		}
+		ax, step, err := r.m.m.Start(ctx, r.env(), r.now)
+		if err != nil {
+			return err
+		}
+		r.st.X = ax
+		return r.step(step)
+	case openswf.EventActivityTaskScheduled:
+		var a openswf.ActivityTaskScheduledAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		r.st.Tasks[ev.ID] = a.ActivityID
+	case openswf.EventScheduleActivityTaskFailed:
+		// The activity was deleted between the interpreter's check and the scheduling.
+		var a openswf.ScheduleActivityTaskFailedAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		cause := fmt.Sprintf("The activity %s does not exist.", r.d.s.arn(arnActivity, a.ActivityType.Name))
+		return r.feed(asl.TaskFailed{TaskID: a.ActivityID, Error: ptr(asl.ErrRuntime), Cause: &cause})
+	case openswf.EventActivityTaskStarted:
+		var a openswf.ActivityTaskStartedAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		return r.feed(asl.TaskStarted{TaskID: r.st.Tasks[a.ScheduledEventID], WorkerName: a.Identity})
+	case openswf.EventActivityTaskCompleted:
+		var a openswf.ActivityTaskCompletedAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		return r.feed(asl.TaskSucceeded{TaskID: r.closeTask(a.ScheduledEventID), Output: a.Result})
+	case openswf.EventActivityTaskFailed:
+		var a openswf.ActivityTaskFailedAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		return r.feed(asl.TaskFailed{TaskID: r.closeTask(a.ScheduledEventID), Error: optional(a.Reason), Cause: optional(a.Details)})
+	case openswf.EventActivityTaskTimedOut:
+		var a openswf.ActivityTaskTimedOutAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		return r.feed(asl.TaskTimedOut{TaskID: r.closeTask(a.ScheduledEventID), Heartbeat: a.TimeoutType == "HEARTBEAT"})
+	case openswf.EventActivityTaskCanceled:
+		var a openswf.ActivityTaskCanceledAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		r.closeTask(a.ScheduledEventID)
+	case openswf.EventTimerFired:
+		var a openswf.TimerFiredAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		return r.feed(asl.TimerFired{TimerID: a.TimerID})
+	case openswf.EventWorkflowExecutionSignaled:
+		var a openswf.WorkflowExecutionSignaledAttributes
+		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
+			return err
+		}
+		if a.SignalName != stopSignal {
+			return nil
+		}
+		var stop stopRequest
+		if err := json.Unmarshal([]byte(a.Input), &stop); err != nil {
+			return err
+		}
+		return r.feed(asl.Stop{Error: stop.Error, Cause: stop.Cause})
+	}
+	return nil
+}
+
+// stopRequest is the input of the stop signal.
+type stopRequest struct {
+	Error *string `json:"error,omitempty"`
+	Cause *string `json:"cause,omitempty"`
+}
+
+// closeTask forgets an activity task that closed and returns its interpreter task id.
+func (r *round) closeTask(scheduledID int64) string {
+	id := r.st.Tasks[scheduledID]
+	delete(r.st.Tasks, scheduledID)
+	return id
+}
+
+// feed hands the interpreter one input. An input about a task or timer it no longer waits for (an
+// activity that closed after its branch was aborted) changes nothing.
+func (r *round) feed(in asl.Input) error {
+	if r.st.X == nil {
+		return errors.New("the execution has not started")
+	}
+	step, err := r.m.m.Apply(r.st.X, r.env(), in, r.now)
+	if errors.Is(err, asl.ErrUnknownTask) || errors.Is(err, asl.ErrClosed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return r.step(step)
+}
+
+// step turns the interpreter's step into decisions: its events first, then its actions.
+func (r *round) step(step asl.Step) error {
+	for _, ev := range step.Events {
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		r.out = append(r.out, openswf.Decision{Type: openswf.DecisionRecordDialectEvent,
+			RecordDialectEvent: &openswf.DialectEventAttributes{Dialect: dialect, Event: raw}})
+	}
+	var unsupported []asl.Input
+	for _, a := range step.Actions {
+		switch a := a.(type) {
+		case asl.ScheduleActivity:
+			p, err := r.d.s.parseARN(a.ActivityArn, arnActivity)
+			if err != nil {
+				return err
+			}
+			name := p.names[0]
+			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionScheduleActivityTask,
+				ScheduleActivityTask: &openswf.ScheduleActivityTaskAttributes{
+					ActivityType: openswf.ActivityType{Name: name, Version: activityVersion}, ActivityID: a.TaskID,
+					Input: a.Input, TaskList: &openswf.TaskList{Name: name},
+					ScheduleToStartTimeout: "NONE", StartToCloseTimeout: "NONE",
+					// TimeoutSeconds bounds the task from its scheduling, as the safer reading of AWS's
+					// documents (docs/COMPATIBILITY.md); HeartbeatSeconds runs from its start.
+					ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
+				}})
+		case asl.StartTask:
+			// Service integrations are not served yet: the task fails at once, as a resource the server
+			// does not host does.
+			cause := fmt.Sprintf("The resource '%s' is not supported by this service yet.", a.Resource)
+			unsupported = append(unsupported, asl.TaskFailed{TaskID: a.TaskID, Error: ptr(asl.ErrRuntime), Cause: &cause})
+		case asl.CancelTask:
+			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionRequestCancelActivityTask,
+				RequestCancelActivityTask: &openswf.RequestCancelActivityTaskAttributes{ActivityID: a.TaskID}})
+		case asl.StartTimer:
+			wait := max(0, int64(math.Ceil(a.At.Sub(r.now).Seconds())))
+			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionStartTimer,
+				StartTimer: &openswf.StartTimerAttributes{TimerID: a.TimerID, StartToFireTimeout: strconv.FormatInt(wait, 10)}})
+		case asl.CancelTimer:
+			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionCancelTimer,
+				CancelTimer: &openswf.CancelTimerAttributes{TimerID: a.TimerID}})
+		case asl.Close:
+			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionCloseExecution,
+				CloseExecution: &openswf.CloseExecutionAttributes{Status: closeStatus(a.Status), Result: a.Output,
+					Reason: deref(a.Error), Details: deref(a.Cause)}})
+		default:
+			return fmt.Errorf("unknown action %T", a)
+		}
+	}
+	for _, in := range unsupported {
+		if err := r.feed(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closeStatus is the engine's close status of a Step Functions execution status.
+func closeStatus(status string) string {
+	switch status {
+	case "SUCCEEDED":
+		return openswf.CloseCompleted
+	case "ABORTED":
+		return openswf.CloseTerminated
+	case "TIMED_OUT":
+		return openswf.CloseTimedOut
+	}
+	return openswf.CloseFailed
+}
+
+// executionStatus is the Step Functions status of a run.
+func executionStatus(x *openswf.Execution) string {
+	if x.Open {
+		return "RUNNING"
+	}
+	switch x.CloseStatus {
+	case openswf.CloseCompleted:
+		return "SUCCEEDED"
+	case openswf.CloseTerminated, openswf.CloseCanceled:
+		return "ABORTED"
+	case openswf.CloseTimedOut:
+		return "TIMED_OUT"
+	}
+	return "FAILED"
+}
+
+// seconds is an SWF timeout of n seconds, NONE for 0.
+func seconds(n int64) string {
+	if n <= 0 {
+		return "NONE"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// optional is s, or nil when empty: the engine keeps an absent error or cause as "".
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
