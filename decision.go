@@ -72,6 +72,11 @@ type ScheduleActivityTaskAttributes struct {
 	ScheduleToStartTimeout string       `json:"scheduleToStartTimeout,omitempty"`
 	StartToCloseTimeout    string       `json:"startToCloseTimeout,omitempty"`
 	HeartbeatTimeout       string       `json:"heartbeatTimeout,omitempty"`
+
+	// StartedBy, when set, starts the task in the transition that schedules it, with that identity, rather
+	// than queue it for pollers: the task stands for work done elsewhere (a Step Functions callback), driven
+	// by its callback token. Only in-process deciders set it; it has no wire name.
+	StartedBy string `json:"-"`
 }
 
 // RequestCancelActivityTaskAttributes are RequestCancelActivityTask's attributes.

@@ -98,7 +98,7 @@ func (e *Engine) activityRef(token string) (taskRef, error) {
 // Heartbeat records a heartbeat: it restarts the task's heartbeat clock and keeps details for a timeout
 // to report. It adds no history event. It reports whether cancellation of the task was requested.
 func (e *Engine) Heartbeat(ctx context.Context, token string, details *string) (bool, error) {
-	ref, err := e.activityRef(token)
+	ref, err := e.taskRef(ctx, token)
 	if err != nil {
 		return false, err
 	}
@@ -115,7 +115,7 @@ func (e *Engine) Heartbeat(ctx context.Context, token string, details *string) (
 
 // closeActivityTask closes a started activity task named by a token with the event build returns.
 func (e *Engine) closeActivityTask(ctx context.Context, token string, build func(t *txn, a *openswf.ActivityTask)) error {
-	ref, err := e.activityRef(token)
+	ref, err := e.taskRef(ctx, token)
 	if err != nil {
 		return err
 	}

@@ -373,11 +373,25 @@ func (d *decider) scheduleActivity(a *openswf.ScheduleActivityTaskAttributes) er
 	}
 	x.Activities[a.ActivityID] = id
 	x.LatestActivityTaskAt = d.now
-	if act.ScheduleToStart > 0 {
-		d.putTimer(openswf.TimerActivityScheduleToStart, id, d.now.Add(act.ScheduleToStart))
-	}
 	if act.ScheduleToClose > 0 {
 		d.putTimer(openswf.TimerActivityScheduleToClose, id, d.now.Add(act.ScheduleToClose))
+	}
+	if a.StartedBy != "" {
+		// Started at once, by the work it stands for: no poller ever sees it.
+		act.StartedID = d.event(openswf.EventActivityTaskStarted, openswf.ActivityTaskStartedAttributes{
+			Identity: a.StartedBy, ScheduledEventID: id,
+		})
+		act.StartedAt, act.Identity = d.now, a.StartedBy
+		if act.StartToClose > 0 {
+			d.putTimer(openswf.TimerActivityStartToClose, id, d.now.Add(act.StartToClose))
+		}
+		if act.Heartbeat > 0 {
+			d.putTimer(openswf.TimerActivityHeartbeat, id, d.now.Add(act.Heartbeat))
+		}
+		return nil
+	}
+	if act.ScheduleToStart > 0 {
+		d.putTimer(openswf.TimerActivityScheduleToStart, id, d.now.Add(act.ScheduleToStart))
 	}
 	d.tasks = append(d.tasks, openswf.PendingTask{
 		Kind: openswf.TaskActivity, Domain: x.Domain, TaskList: taskList, RunID: x.RunID,

@@ -224,6 +224,13 @@ func (c *tokenCodec) openTaskToken(purpose byte, s string) (taskRef, error) {
 // carried their domain) or one of a domain whose name is too long to fit costs one read of the run.
 func (e *Engine) TokenDomain(ctx context.Context, token string) (string, error) {
 	purpose := e.tokens.taskPurpose(token)
+	if purpose == purposeCallback {
+		cb, err := e.openCallback(token)
+		if err != nil {
+			return "", unknown("Unknown or invalid task token")
+		}
+		return cb.Domain, nil
+	}
 	if purpose != purposeActivity && purpose != purposeDecision {
 		return "", unknown("Unknown or invalid task token")
 	}
