@@ -44,6 +44,7 @@ type Node struct {
 	// Metrics holds the node's metrics, served at GET /metrics; a program may register its own on it.
 	Metrics *metrics.Registry
 
+	states  *sfn.Service
 	api     http.Handler // the AWS JSON APIs
 	scrape  http.Handler // Metrics' handler
 	handler http.Handler
@@ -91,7 +92,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		store.Close()
 		return nil, fmt.Errorf("register step functions: %w", err)
 	}
-	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger}
+	states.Start()
+	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states}
 	n.handler = http.HandlerFunc(n.route)
 	return n, nil
 }
@@ -173,6 +175,7 @@ func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 
 // Close stops the engine and closes the store; acknowledged writes are already durable.
 func (n *Node) Close() error {
+	n.states.Close()
 	n.Engine.Close()
 	return n.Store.Close()
 }

@@ -65,14 +65,7 @@ func (s *Service) createActivity(ctx context.Context, in *createActivityInput) (
 		return nil, fault("InvalidEncryptionConfiguration",
 			"Invalid Encryption Configuration: only AWS_OWNED_KEY is supported: this server has no KMS")
 	}
-	attrs, err := json.Marshal(activityAttributes{Encryption: in.Encryption})
-	if err != nil {
-		return nil, err
-	}
-	err = s.eng.RegisterType(ctx, openswf.KindActivityType, engine.RegisterTypeInput{
-		Domain: Domain, Name: in.Name, Version: activityVersion, TaskList: &openswf.TaskList{Name: in.Name},
-		Tags: resourceTags(in.Tags), Attributes: attrs,
-	})
+	err := s.registerActivityType(ctx, in.Name, resourceTags(in.Tags), in.Encryption)
 	if err != nil && openswf.KindOf(err) != openswf.KindAlreadyExists {
 		return nil, err
 	}
@@ -81,6 +74,18 @@ func (s *Service) createActivity(ctx context.Context, in *createActivityInput) (
 		return nil, err
 	}
 	return &createActivityOutput{ActivityArn: s.arn(arnActivity, in.Name), CreationDate: awsjson.Epoch(t.CreatedAt)}, nil
+}
+
+// registerActivityType registers the activity type of an activity, whose task list has its name.
+func (s *Service) registerActivityType(ctx context.Context, name string, tags []openswf.ResourceTag, enc *encryptionConfiguration) error {
+	attrs, err := json.Marshal(activityAttributes{Encryption: enc})
+	if err != nil {
+		return err
+	}
+	return s.eng.RegisterType(ctx, openswf.KindActivityType, engine.RegisterTypeInput{
+		Domain: Domain, Name: name, Version: activityVersion, TaskList: &openswf.TaskList{Name: name},
+		Tags: tags, Attributes: attrs,
+	})
 }
 
 // activity returns the type record of a registered activity; ErrNotFound for none (a deleted one included).
@@ -202,6 +207,9 @@ func (s *Service) listActivities(ctx context.Context, in *listInput) (any, error
 	}
 	out := &listActivitiesOutput{Activities: make([]activityListItem, 0, len(ts)), NextToken: next}
 	for _, t := range ts {
+		if !validName(t.Name) {
+			continue // the server's own integration and callback types
+		}
 		out.Activities = append(out.Activities, activityListItem{
 			ActivityArn: s.arn(arnActivity, t.Name), Name: t.Name, CreationDate: awsjson.Epoch(t.CreatedAt),
 		})

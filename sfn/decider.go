@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -52,9 +53,30 @@ const maxParsed = 1024
 // runState is what the decider keeps of a run between transitions.
 type runState struct {
 	X *asl.Execution `json:"x"`
-	// Tasks maps the scheduled event id of each open activity task to its interpreter task id.
-	Tasks map[int64]string `json:"tasks,omitempty"`
+	// Tasks maps the scheduled event id of each open activity task of the run to the interpreter task it
+	// serves.
+	Tasks map[int64]taskEntry `json:"tasks,omitempty"`
+	// Scheduling holds, by activity id, what the tasks scheduled by the last decisions serve, until their
+	// ActivityTaskScheduled events come back with their ids.
+	Scheduling map[string]taskEntry `json:"scheduling,omitempty"`
 }
+
+// taskEntry is an engine activity task serving an interpreter task: the activity itself, the work of a
+// service integration, or the wait for a callback.
+type taskEntry struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind,omitempty"` // "" (an activity), kindWork or kindCallback
+	// Work is the work order of an integration task, kept to schedule it again when its worker is lost.
+	Work *workOrder `json:"work,omitempty"`
+	// Attempt counts the integration task's attempts.
+	Attempt int `json:"attempt,omitempty"`
+}
+
+// Kinds of engine task that serve an interpreter task.
+const (
+	kindWork     = "work"
+	kindCallback = "callback"
+)
 
 // revision returns a state machine's revision, parsed.
 func (d *decider) revision(ctx context.Context, name, version string) (*parsedMachine, error) {
@@ -97,13 +119,16 @@ func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.Dec
 		}
 	}
 	if st.Tasks == nil {
-		st.Tasks = map[int64]string{}
+		st.Tasks = map[int64]taskEntry{}
 	}
 	pm, err := d.revision(ctx, x.Type.Name, x.Type.Version)
 	if err != nil {
 		return engine.DecideOutput{}, err
 	}
-	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st}
+	if st.Scheduling == nil {
+		st.Scheduling = map[string]taskEntry{}
+	}
+	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st, runID: x.RunID}
 	for _, ev := range in.Events {
 		if err := r.event(x, ev); err != nil {
 			return engine.DecideOutput{}, fmt.Errorf("event %d (%s): %w", ev.ID, ev.Type, err)
@@ -118,16 +143,19 @@ func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.Dec
 
 // round is one Decide call: the inputs it feeds the interpreter and the decisions it collects.
 type round struct {
-	d   *decider
-	ctx context.Context
-	now time.Time
-	m   *parsedMachine
-	st  *runState
-	out []openswf.Decision
+	d     *decider
+	ctx   context.Context
+	now   time.Time
+	m     *parsedMachine
+	st    *runState
+	runID string
+	out   []openswf.Decision
 }
 
 func (r *round) env() asl.Env {
-	return asl.Env{ActivityExists: func(arn string) bool {
+	return asl.Env{TaskToken: func(taskID string) string {
+		return r.d.s.eng.CallbackToken(Domain, r.runID, taskID)
+	}, ActivityExists: func(arn string) bool {
 		p, err := r.d.s.parseARN(arn, arnActivity)
 		if err != nil || !p.local || !validName(p.names[0]) {
 			return false
@@ -161,12 +189,22 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		r.st.Tasks[ev.ID] = a.ActivityID
+		e, ok := r.st.Scheduling[a.ActivityID]
+		if !ok {
+			e = taskEntry{ID: a.ActivityID}
+		}
+		delete(r.st.Scheduling, a.ActivityID)
+		r.st.Tasks[ev.ID] = e
 	case openswf.EventScheduleActivityTaskFailed:
 		// The activity was deleted between the interpreter's check and the scheduling.
 		var a openswf.ScheduleActivityTaskFailedAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
+		}
+		e := r.st.Scheduling[a.ActivityID]
+		delete(r.st.Scheduling, a.ActivityID)
+		if e.Kind != "" {
+			return fmt.Errorf("schedule an internal %s task: %s", e.Kind, a.Cause)
 		}
 		cause := fmt.Sprintf("The activity %s does not exist.", r.d.s.arn(arnActivity, a.ActivityType.Name))
 		return r.feed(asl.TaskFailed{TaskID: a.ActivityID, Error: ptr(asl.ErrRuntime), Cause: &cause})
@@ -175,25 +213,45 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		return r.feed(asl.TaskStarted{TaskID: r.st.Tasks[a.ScheduledEventID], WorkerName: a.Identity})
+		e := r.st.Tasks[a.ScheduledEventID]
+		switch e.Kind {
+		case "":
+			return r.feed(asl.TaskStarted{TaskID: e.ID, WorkerName: a.Identity})
+		case kindWork:
+			if e.Attempt == 0 {
+				return r.feed(asl.TaskStarted{TaskID: e.ID})
+			}
+		}
 	case openswf.EventActivityTaskCompleted:
 		var a openswf.ActivityTaskCompletedAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		return r.feed(asl.TaskSucceeded{TaskID: r.closeTask(a.ScheduledEventID), Output: a.Result})
+		e := r.closeTask(a.ScheduledEventID)
+		if e.Kind == kindWork && e.Work.Pattern == "waitForTaskToken" {
+			return r.feed(asl.TaskSubmitted{TaskID: e.ID, Output: a.Result})
+		}
+		return r.feed(asl.TaskSucceeded{TaskID: e.ID, Output: a.Result})
 	case openswf.EventActivityTaskFailed:
 		var a openswf.ActivityTaskFailedAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		return r.feed(asl.TaskFailed{TaskID: r.closeTask(a.ScheduledEventID), Error: optional(a.Reason), Cause: optional(a.Details)})
+		e := r.closeTask(a.ScheduledEventID)
+		return r.feed(asl.TaskFailed{TaskID: e.ID, Error: optional(a.Reason), Cause: optional(a.Details)})
 	case openswf.EventActivityTaskTimedOut:
 		var a openswf.ActivityTaskTimedOutAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		return r.feed(asl.TaskTimedOut{TaskID: r.closeTask(a.ScheduledEventID), Heartbeat: a.TimeoutType == "HEARTBEAT"})
+		e := r.closeTask(a.ScheduledEventID)
+		if e.Kind == kindWork {
+			// The integration worker was lost with its task: do the work again.
+			e.Attempt++
+			r.scheduleWork(e)
+			return nil
+		}
+		return r.feed(asl.TaskTimedOut{TaskID: e.ID, Heartbeat: a.TimeoutType == "HEARTBEAT"})
 	case openswf.EventActivityTaskCanceled:
 		var a openswf.ActivityTaskCanceledAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
@@ -229,11 +287,54 @@ type stopRequest struct {
 	Cause *string `json:"cause,omitempty"`
 }
 
-// closeTask forgets an activity task that closed and returns its interpreter task id.
-func (r *round) closeTask(scheduledID int64) string {
-	id := r.st.Tasks[scheduledID]
+// closeTask forgets an engine task that closed and returns what it served.
+func (r *round) closeTask(scheduledID int64) taskEntry {
+	e := r.st.Tasks[scheduledID]
 	delete(r.st.Tasks, scheduledID)
-	return id
+	return e
+}
+
+// schedule decides an engine activity task that serves e.
+func (r *round) schedule(activityID string, e taskEntry, a *openswf.ScheduleActivityTaskAttributes) {
+	a.ActivityID = activityID
+	r.st.Scheduling[activityID] = e
+	r.out = append(r.out, openswf.Decision{Type: openswf.DecisionScheduleActivityTask, ScheduleActivityTask: a})
+}
+
+// scheduleWork decides the integration task of a service integration, an attempt of it.
+func (r *round) scheduleWork(e taskEntry) {
+	input, _ := json.Marshal(e.Work) // a plain struct
+	r.schedule(fmt.Sprintf("%s#work%d", e.ID, e.Attempt), e, &openswf.ScheduleActivityTaskAttributes{
+		ActivityType: openswf.ActivityType{Name: integrationType, Version: activityVersion},
+		Input:        string(input), TaskList: &openswf.TaskList{Name: integrationType},
+		ScheduleToStartTimeout: "NONE", ScheduleToCloseTimeout: "NONE", StartToCloseTimeout: workTimeout,
+		HeartbeatTimeout: "NONE",
+	})
+}
+
+// openTasks are the activity ids of the engine tasks open for an interpreter task.
+func (r *round) openTasks(taskID string) []string {
+	var ids []string
+	for sched, e := range r.st.Tasks {
+		if e.ID == taskID {
+			ids = append(ids, r.activityID(sched, e))
+		}
+	}
+	for id, e := range r.st.Scheduling {
+		if e.ID == taskID {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// activityID is the activity id of an open engine task.
+func (r *round) activityID(_ int64, e taskEntry) string {
+	if e.Kind == kindWork {
+		return fmt.Sprintf("%s#work%d", e.ID, e.Attempt)
+	}
+	return e.ID
 }
 
 // feed hands the interpreter one input. An input about a task or timer it no longer waits for (an
@@ -271,23 +372,39 @@ func (r *round) step(step asl.Step) error {
 				return err
 			}
 			name := p.names[0]
-			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionScheduleActivityTask,
-				ScheduleActivityTask: &openswf.ScheduleActivityTaskAttributes{
-					ActivityType: openswf.ActivityType{Name: name, Version: activityVersion}, ActivityID: a.TaskID,
-					Input: a.Input, TaskList: &openswf.TaskList{Name: name},
-					ScheduleToStartTimeout: "NONE", StartToCloseTimeout: "NONE",
-					// TimeoutSeconds bounds the task from its scheduling, as the safer reading of AWS's
-					// documents (docs/COMPATIBILITY.md); HeartbeatSeconds runs from its start.
-					ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
-				}})
+			r.schedule(a.TaskID, taskEntry{ID: a.TaskID}, &openswf.ScheduleActivityTaskAttributes{
+				ActivityType: openswf.ActivityType{Name: name, Version: activityVersion},
+				Input:        a.Input, TaskList: &openswf.TaskList{Name: name},
+				ScheduleToStartTimeout: "NONE", StartToCloseTimeout: "NONE",
+				// TimeoutSeconds bounds the task from its scheduling, as the safer reading of AWS's
+				// documents (docs/COMPATIBILITY.md); HeartbeatSeconds runs from its start.
+				ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
+			})
 		case asl.StartTask:
-			// Service integrations are not served yet: the task fails at once, as a resource the server
-			// does not host does.
-			cause := fmt.Sprintf("The resource '%s' is not supported by this service yet.", a.Resource)
-			unsupported = append(unsupported, asl.TaskFailed{TaskID: a.TaskID, Error: ptr(asl.ErrRuntime), Cause: &cause})
+			if a.Pattern == "sync" || a.Pattern == "sync:2" {
+				// The job-run pattern is not served yet: the task fails at once.
+				cause := fmt.Sprintf("The resource '%s' is not supported by this service yet.", a.Resource)
+				unsupported = append(unsupported, asl.TaskFailed{TaskID: a.TaskID, Error: ptr(asl.ErrRuntime), Cause: &cause})
+				continue
+			}
+			work := &workOrder{Resource: a.Resource, Pattern: a.Pattern, Parameters: json.RawMessage(a.Parameters),
+				ExecutionArn: r.st.X.Context.ExecutionArn, TaskID: a.TaskID}
+			r.scheduleWork(taskEntry{ID: a.TaskID, Kind: kindWork, Work: work})
+			if a.Pattern == "waitForTaskToken" {
+				// The wait for the callback, open from now: $$.Task.Token names it.
+				r.schedule(a.TaskID, taskEntry{ID: a.TaskID, Kind: kindCallback}, &openswf.ScheduleActivityTaskAttributes{
+					ActivityType: openswf.ActivityType{Name: callbackType, Version: activityVersion},
+					TaskList:     &openswf.TaskList{Name: callbackType},
+					ScheduleToStartTimeout: "NONE", StartToCloseTimeout: "NONE",
+					ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
+					StartedBy: "callback",
+				})
+			}
 		case asl.CancelTask:
-			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionRequestCancelActivityTask,
-				RequestCancelActivityTask: &openswf.RequestCancelActivityTaskAttributes{ActivityID: a.TaskID}})
+			for _, id := range r.openTasks(a.TaskID) {
+				r.out = append(r.out, openswf.Decision{Type: openswf.DecisionRequestCancelActivityTask,
+					RequestCancelActivityTask: &openswf.RequestCancelActivityTaskAttributes{ActivityID: id}})
+			}
 		case asl.StartTimer:
 			wait := max(0, int64(math.Ceil(a.At.Sub(r.now).Seconds())))
 			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionStartTimer,

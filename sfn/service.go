@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/openswf/openswf/awsjson"
 	"github.com/openswf/openswf/engine"
@@ -36,6 +37,12 @@ type Service struct {
 	eng     *engine.Engine
 	opts    Options
 	decider *decider
+
+	// model is the parsed service model, for the integration workers' calls.
+	model func() (*awsjson.Model, error)
+	// stop ends the integration workers; workers waits for them.
+	stop    context.CancelFunc
+	workers sync.WaitGroup
 }
 
 // New returns the Step Functions API. Its Decider goes into the engine's options; Open then attaches the
@@ -47,7 +54,7 @@ func New(opts Options) *Service {
 	if opts.Account == "" {
 		opts.Account = "000000000000"
 	}
-	s := &Service{opts: opts}
+	s := &Service{opts: opts, model: sync.OnceValues(Model)}
 	s.decider = &decider{s: s, machines: map[string]*parsedMachine{}}
 	return s
 }
@@ -56,10 +63,14 @@ func New(opts Options) *Service {
 // engine's options.
 func (s *Service) Decider() engine.Decider { return s.decider }
 
-// Open attaches the engine and makes sure its internal domain of Step Functions exists.
+// Open attaches the engine and makes sure its internal domain of Step Functions exists, with the activity
+// types of integration and callback tasks.
 func (s *Service) Open(ctx context.Context, eng *engine.Engine) error {
 	s.eng = eng
-	return eng.EnsureInternalDomain(ctx, Domain, retentionDays)
+	if err := eng.EnsureInternalDomain(ctx, Domain, retentionDays); err != nil {
+		return err
+	}
+	return s.registerInternalTypes(ctx)
 }
 
 // Register adds the Step Functions operations to srv. The model's operations that have no handler yet
