@@ -118,3 +118,55 @@ func TestSFN_SDKIntegration(t *testing.T) {
 		t.Errorf("error = %s (%s), want SFN.ExecutionDoesNotExist", aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
 }
+
+// The job-run pattern: states:startExecution.sync waits for the child execution to end and answers it as
+// DescribeExecution does, its output as JSON text; .sync:2 answers the output as JSON. A child that fails
+// fails the parent's Task with States.TaskFailed.
+func TestSFN_SyncChildExecution(t *testing.T) {
+	t.Parallel()
+	e := newSFNEnv(t, 5*time.Second)
+	ctx := t.Context()
+	child := e.machine("child", `{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "ACTIVITY", "End": true}}}`)
+	for _, tc := range []struct{ pattern, wantOutput string }{
+		{"sync", `"Output":"{\"done\":true}"`},
+		{"sync:2", `"Output":{"done":true}`},
+	} {
+		name := "parent-" + strings.ReplaceAll(tc.pattern, ":", "-")
+		parent := e.machine(name, `{"StartAt": "Child", "States": {
+		  "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.`+tc.pattern+`",
+		            "Parameters": {"StateMachineArn": "`+child+`", "Input": {"from": "`+name+`"}}, "End": true}}}`)
+		arn := e.start(parent, "p", `{}`)
+		task := e.task("w")
+		if !strings.Contains(aws.ToString(task.Input), name) {
+			t.Fatalf("%s: child task input %s", tc.pattern, aws.ToString(task.Input))
+		}
+		if d := e.describe(arn); d.Status != sfntypes.ExecutionStatusRunning {
+			t.Fatalf("%s: parent %s before the child ended, want RUNNING", tc.pattern, d.Status)
+		}
+		if _, err := e.c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{"done":true}`)}); err != nil {
+			t.Fatalf("SendTaskSuccess: %v", err)
+		}
+		d := e.waitStatus(arn, sfntypes.ExecutionStatusSucceeded, 10*time.Second)
+		out := aws.ToString(d.Output)
+		if !strings.Contains(out, tc.wantOutput) || !strings.Contains(out, `"Status":"SUCCEEDED"`) {
+			t.Errorf("%s: parent output = %s, want %s", tc.pattern, out, tc.wantOutput)
+		}
+		want := "1 0 ExecutionStarted,2 0 TaskStateEntered,3 2 TaskScheduled,4 3 TaskStarted,5 4 TaskSubmitted,6 5 TaskSucceeded,7 6 TaskStateExited,8 7 ExecutionSucceeded"
+		if got := strings.Join(e.history(arn), ","); got != want {
+			t.Errorf("%s: parent history:\n%s\nwant:\n%s", tc.pattern, got, want)
+		}
+	}
+
+	parent := e.machine("parent-fails", `{"StartAt": "Child", "States": {
+	  "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+	            "Parameters": {"StateMachineArn": "`+child+`"}, "End": true}}}`)
+	arn := e.start(parent, "p", `{}`)
+	task := e.task("w")
+	if _, err := e.c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: task.TaskToken, Error: aws.String("Boom"), Cause: aws.String("child broke")}); err != nil {
+		t.Fatalf("SendTaskFailure: %v", err)
+	}
+	d := e.waitStatus(arn, sfntypes.ExecutionStatusFailed, 10*time.Second)
+	if aws.ToString(d.Error) != "States.TaskFailed" || !strings.Contains(aws.ToString(d.Cause), `"Error":"Boom"`) {
+		t.Errorf("parent error %s cause %s; want States.TaskFailed with the child's execution", aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -28,6 +29,9 @@ type StartWorkflowInput struct {
 	// Decider names an in-process decider (Options.Deciders) that decides the run inside the server,
 	// instead of SWF decision tasks. No wire sets it.
 	Decider string
+	// DeciderState is the in-process decider's state the run starts with (what an API knows of the run
+	// before its first decision, such as the execution that started it).
+	DeciderState json.RawMessage
 	// RunID, when set, is the new run's id instead of a random one: an API whose executions are named
 	// for good (a Step Functions execution's name is its state machine's for 90 days) derives it from the
 	// name, so that the store refuses a second run of that name as it refuses any run id taken.
@@ -92,6 +96,7 @@ func (e *Engine) StartWorkflow(ctx context.Context, in StartWorkflowInput) (stri
 	if in.RunID != "" {
 		x.RunID = in.RunID
 	}
+	x.DeciderState = in.DeciderState
 	t := &txn{e: e, ctx: ctx, x: x, now: e.clock.Now(), tr: openswf.Transition{Create: true}}
 	t.startRun(spec)
 	if err := e.commit(ctx, t); err != nil {

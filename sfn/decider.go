@@ -56,6 +56,9 @@ type runState struct {
 	// Tasks maps the scheduled event id of each open activity task of the run to the interpreter task it
 	// serves.
 	Tasks map[int64]taskEntry `json:"tasks,omitempty"`
+	// Parent names the execution and task waiting for this one to end (the job-run pattern,
+	// states:startExecution.sync); nil for others.
+	Parent *parentLink `json:"parent,omitempty"`
 	// Scheduling holds, by activity id, what the tasks scheduled by the last decisions serve, until their
 	// ActivityTaskScheduled events come back with their ids.
 	Scheduling map[string]taskEntry `json:"scheduling,omitempty"`
@@ -71,6 +74,25 @@ type taskEntry struct {
 	// Attempt counts the integration task's attempts.
 	Attempt int `json:"attempt,omitempty"`
 }
+
+// parentLink names the run and task of an execution that waits for a child to end.
+type parentLink struct {
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+	TaskID     string `json:"taskId"`
+	Pattern    string `json:"pattern"`
+}
+
+// childEnd is what a child tells its waiting parent when it ends (the childEndSignal's input).
+type childEnd struct {
+	TaskID string `json:"taskId"`
+	Status string `json:"status"`
+	// Result is the execution as the job-run pattern answers it, JSON text.
+	Result string `json:"result"`
+}
+
+// childEndSignal is the signal a child execution sends its waiting parent in the transition it ends in.
+const childEndSignal = "openswf-child-ended"
 
 // Kinds of engine task that serve an interpreter task.
 const (
@@ -128,7 +150,7 @@ func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.Dec
 	if st.Scheduling == nil {
 		st.Scheduling = map[string]taskEntry{}
 	}
-	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st, runID: x.RunID}
+	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st, runID: x.RunID, workflowID: x.WorkflowID}
 	for _, ev := range in.Events {
 		if err := r.event(x, ev); err != nil {
 			return engine.DecideOutput{}, fmt.Errorf("event %d (%s): %w", ev.ID, ev.Type, err)
@@ -149,7 +171,9 @@ type round struct {
 	m     *parsedMachine
 	st    *runState
 	runID string
-	out   []openswf.Decision
+	// workflowID is the run's workflow id.
+	workflowID string
+	out        []openswf.Decision
 }
 
 func (r *round) env() asl.Env {
@@ -228,7 +252,7 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 			return err
 		}
 		e := r.closeTask(a.ScheduledEventID)
-		if e.Kind == kindWork && e.Work.Pattern == "waitForTaskToken" {
+		if e.Kind == kindWork && e.Work.Pattern != "" {
 			return r.feed(asl.TaskSubmitted{TaskID: e.ID, Output: a.Result})
 		}
 		return r.feed(asl.TaskSucceeded{TaskID: e.ID, Output: a.Result})
@@ -268,6 +292,16 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		var a openswf.WorkflowExecutionSignaledAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
+		}
+		if a.SignalName == childEndSignal {
+			var end childEnd
+			if err := json.Unmarshal([]byte(a.Input), &end); err != nil {
+				return err
+			}
+			if end.Status == "SUCCEEDED" {
+				return r.feed(asl.TaskSucceeded{TaskID: end.TaskID, Output: end.Result})
+			}
+			return r.feed(asl.TaskFailed{TaskID: end.TaskID, Error: ptr(asl.ErrTaskFailed), Cause: &end.Result})
 		}
 		if a.SignalName != stopSignal {
 			return nil
@@ -381,20 +415,15 @@ func (r *round) step(step asl.Step) error {
 				ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
 			})
 		case asl.StartTask:
-			if a.Pattern == "sync" || a.Pattern == "sync:2" {
-				// The job-run pattern is not served yet: the task fails at once.
-				cause := fmt.Sprintf("The resource '%s' is not supported by this service yet.", a.Resource)
-				unsupported = append(unsupported, asl.TaskFailed{TaskID: a.TaskID, Error: ptr(asl.ErrRuntime), Cause: &cause})
-				continue
-			}
 			work := &workOrder{Resource: a.Resource, Pattern: a.Pattern, Parameters: json.RawMessage(a.Parameters),
-				ExecutionArn: r.st.X.Context.ExecutionArn, TaskID: a.TaskID}
+				ExecutionArn: r.st.X.Context.ExecutionArn, TaskID: a.TaskID, WorkflowID: r.workflowID, RunID: r.runID}
 			r.scheduleWork(taskEntry{ID: a.TaskID, Kind: kindWork, Work: work})
-			if a.Pattern == "waitForTaskToken" {
-				// The wait for the callback, open from now: $$.Task.Token names it.
+			if a.Pattern != "" {
+				// The wait for the callback or the child's end, open from now, with the Task's timeouts:
+				// $$.Task.Token names it.
 				r.schedule(a.TaskID, taskEntry{ID: a.TaskID, Kind: kindCallback}, &openswf.ScheduleActivityTaskAttributes{
-					ActivityType: openswf.ActivityType{Name: callbackType, Version: activityVersion},
-					TaskList:     &openswf.TaskList{Name: callbackType},
+					ActivityType:           openswf.ActivityType{Name: callbackType, Version: activityVersion},
+					TaskList:               &openswf.TaskList{Name: callbackType},
 					ScheduleToStartTimeout: "NONE", StartToCloseTimeout: "NONE",
 					ScheduleToCloseTimeout: seconds(a.TimeoutSeconds), HeartbeatTimeout: seconds(a.HeartbeatSeconds),
 					StartedBy: "callback",
@@ -413,6 +442,9 @@ func (r *round) step(step asl.Step) error {
 			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionCancelTimer,
 				CancelTimer: &openswf.CancelTimerAttributes{TimerID: a.TimerID}})
 		case asl.Close:
+			if p := r.st.Parent; p != nil {
+				r.out = append(r.out, r.tellParent(p, a))
+			}
 			r.out = append(r.out, openswf.Decision{Type: openswf.DecisionCloseExecution,
 				CloseExecution: &openswf.CloseExecutionAttributes{Status: closeStatus(a.Status), Result: a.Output,
 					Reason: deref(a.Error), Details: deref(a.Cause)}})
@@ -480,4 +512,39 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// tellParent is the decision that tells a waiting parent how this execution ended, with the execution as
+// the job-run pattern answers it: DescribeExecution's members in PascalCase, dates in epoch milliseconds,
+// Input and Output as JSON text (.sync) or as JSON (.sync:2).
+func (r *round) tellParent(p *parentLink, c asl.Close) openswf.Decision {
+	ctx := r.st.X.Context
+	res := map[string]any{
+		"ExecutionArn": ctx.ExecutionArn, "StateMachineArn": ctx.StateMachineArn, "Name": ctx.Name,
+		"Status": c.Status, "StartDate": ctx.StartTime.UnixMilli(), "StopDate": r.now.UnixMilli(),
+		"InputDetails": map[string]bool{"Included": true},
+	}
+	data := func(key, text string) {
+		if p.Pattern == "sync:2" {
+			res[key] = json.RawMessage(text)
+		} else {
+			res[key] = text
+		}
+	}
+	data("Input", ctx.Input)
+	if c.Status == "SUCCEEDED" {
+		data("Output", c.Output)
+		res["OutputDetails"] = map[string]bool{"Included": true}
+	}
+	if c.Error != nil {
+		res["Error"] = *c.Error
+	}
+	if c.Cause != nil {
+		res["Cause"] = *c.Cause
+	}
+	result, _ := json.Marshal(res) // plain data
+	end, _ := json.Marshal(childEnd{TaskID: p.TaskID, Status: c.Status, Result: string(result)})
+	return openswf.Decision{Type: openswf.DecisionSignalExternalWorkflowExecution,
+		SignalExternalWorkflowExecution: &openswf.SignalExternalAttributes{
+			WorkflowID: p.WorkflowID, RunID: p.RunID, SignalName: childEndSignal, Input: string(end)}}
 }

@@ -74,6 +74,9 @@ type startExecutionInput struct {
 	Name            string  `json:"name"`
 	Input           *string `json:"input"`
 	TraceHeader     string  `json:"traceHeader"`
+
+	// parent is the execution that waits for this one to end (states:startExecution.sync); no wire sets it.
+	parent *parentLink
 }
 
 type startExecutionOutput struct {
@@ -104,8 +107,15 @@ func (s *Service) startExecution(ctx context.Context, in *startExecutionInput) (
 	}
 	e := executionRef{arn: s.arn(arnExecution, m.name, name), machine: m.name, name: name}
 	ref := e.ref()
+	var state json.RawMessage
+	if in.parent != nil {
+		if state, err = json.Marshal(runState{Parent: in.parent}); err != nil {
+			return nil, err
+		}
+	}
 	_, err = s.eng.StartWorkflow(ctx, engine.StartWorkflowInput{
-		Domain: Domain, WorkflowID: ref.WorkflowID, RunID: ref.RunID,
+		DeciderState: state,
+		Domain:       Domain, WorkflowID: ref.WorkflowID, RunID: ref.RunID,
 		WorkflowType: openswf.WorkflowType{Name: m.name, Version: m.version},
 		TaskList:     &openswf.TaskList{Name: DeciderName}, Input: input,
 		ExecStartToClose: executionStartToClose, TaskStartToClose: "NONE", ChildPolicy: "TERMINATE",

@@ -44,6 +44,9 @@ type workOrder struct {
 	Parameters   json.RawMessage `json:"parameters"`
 	ExecutionArn string          `json:"executionArn"`
 	TaskID       string          `json:"taskId"`
+	// WorkflowID and RunID name the run of the execution, for a child to tell it when it ends.
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
 }
 
 // registerInternalTypes registers the activity types of integration and callback tasks.
@@ -131,6 +134,9 @@ func (s *Service) startChild(ctx context.Context, o workOrder) (string, *asl.Fai
 		return "", &asl.Failure{Name: "States.Runtime", Cause: ptr("The Parameters of startExecution are not an object: " + err.Error())}
 	}
 	in := &startExecutionInput{StateMachineArn: p.StateMachineArn, Name: p.Name}
+	if o.Pattern == "sync" || o.Pattern == "sync:2" {
+		in.parent = &parentLink{WorkflowID: o.WorkflowID, RunID: o.RunID, TaskID: o.TaskID, Pattern: o.Pattern}
+	}
 	if in.Name == "" {
 		sum := sha256.Sum256([]byte(o.ExecutionArn + "/" + o.TaskID))
 		h := hex.EncodeToString(sum[:16])
