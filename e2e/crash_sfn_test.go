@@ -74,7 +74,7 @@ func TestCrash_StepFunctionsExecutions(t *testing.T) {
 
 	var (
 		mu      sync.Mutex
-		handed  = map[string]int{}    // task input → times handed out
+		handed  = map[string]int{}     // task input → times handed out
 		pending = map[string]*string{} // task input → token not acknowledged as completed
 		acked   = map[string]bool{}
 		nAcked  atomic.Int64
