@@ -62,6 +62,8 @@ const (
 	maxConflictRetry  = 64
 	// maxHistoryEvents is SWF's limit on one run's history; a run that reaches it is terminated.
 	maxHistoryEvents = 25000
+	// maxDialectHistoryEvents bounds the history of a run decided in-process.
+	maxDialectHistoryEvents = 4 * maxHistoryEvents
 	// historyReserve is the headroom kept under the limit: a decision list stops, and the run is
 	// terminated, once fewer ids than this remain, so that no transition's events cross the limit.
 	historyReserve  = 10
@@ -280,7 +282,14 @@ func (e *Engine) commit(ctx context.Context, t *txn) error {
 
 // historyFull reports whether the run's history has reached the headroom under SWF's limit.
 func (t *txn) historyFull() bool {
-	return t.x.NextEventID > maxHistoryEvents-historyReserve
+	limit := int64(maxHistoryEvents)
+	if t.x.Decider != "" {
+		// A run decided in-process records its dialect's events beside the engine's own (a Step Functions
+		// activity task is six events here for three there): its dialect applies its own limit to its
+		// own events (Step Functions' 25,000), and this one only bounds what the store keeps.
+		limit = maxDialectHistoryEvents
+	}
+	return t.x.NextEventID > limit-historyReserve
 }
 
 // limitHistory terminates a run whose history reached SWF's limit of 25,000 events.

@@ -188,7 +188,7 @@ func (t *txn) undecidedEvents(ctx context.Context) ([]openswf.HistoryEvent, erro
 	var evs []openswf.HistoryEvent
 	firstHere := t.x.NextEventID - int64(len(t.tr.Events))
 	if !t.tr.Create && after+1 < firstHere {
-		stored, err := t.e.store.History(ctx, t.x.RunID, after, maxHistoryEvents, false)
+		stored, err := t.e.store.History(ctx, t.x.RunID, after, maxDialectHistoryEvents, false)
 		if err != nil {
 			return nil, fmt.Errorf("read history for the in-process decider: %w", err)
 		}
