@@ -36,13 +36,7 @@ func (callbackDecider) Decide(_ context.Context, in engine.DecideInput) (engine.
 // Forged tokens are refused; the token tells its domain.
 func TestEngine_CallbackToken(t *testing.T) {
 	h := newHarness(t)
-	h.eng.Close()
-	h.eng = engine.New(h.store, h.clock, engine.Options{
-		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Deciders: map[string]engine.Decider{"cb": callbackDecider{}},
-	})
-	h.must(h.eng.Open(h.ctx))
+	h.withDeciders(map[string]engine.Decider{"cb": callbackDecider{}})
 	runID, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{
 		Domain: domain, WorkflowID: "callback", WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"}, Decider: "cb",
 	})
@@ -88,13 +82,7 @@ func TestEngine_CallbackToken(t *testing.T) {
 // A callback task whose outside work falls silent times out on its heartbeat like any started task.
 func TestEngine_CallbackHeartbeatTimeout(t *testing.T) {
 	h := newHarness(t)
-	h.eng.Close()
-	h.eng = engine.New(h.store, h.clock, engine.Options{
-		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Deciders: map[string]engine.Decider{"cb": callbackDecider{}},
-	})
-	h.must(h.eng.Open(h.ctx))
+	h.withDeciders(map[string]engine.Decider{"cb": callbackDecider{}})
 	runID, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{
 		Domain: domain, WorkflowID: "silent", WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"}, Decider: "cb",
 	})
@@ -105,4 +93,16 @@ func TestEngine_CallbackHeartbeatTimeout(t *testing.T) {
 	}
 	_, err = h.eng.Heartbeat(h.ctx, h.eng.CallbackToken(domain, runID, "cb"), nil)
 	wantKind(t, err, openswf.KindUnknownResource)
+}
+
+// withDeciders replaces the harness's engine with one that has the given in-process deciders.
+func (h *harness) withDeciders(ds map[string]engine.Decider) {
+	h.t.Helper()
+	h.eng.Close()
+	h.eng = engine.New(h.store, h.clock, engine.Options{
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deciders: ds,
+	})
+	h.must(h.eng.Open(h.ctx))
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -70,13 +68,7 @@ func (d *retryingDecider) Decide(_ context.Context, in engine.DecideInput) (engi
 func TestEngine_InProcessDecider(t *testing.T) {
 	h := newHarness(t)
 	d := &retryingDecider{}
-	h.eng.Close()
-	h.eng = engine.New(h.store, h.clock, engine.Options{
-		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Deciders: map[string]engine.Decider{"retrying": d},
-	})
-	h.must(h.eng.Open(h.ctx))
+	h.withDeciders(map[string]engine.Decider{"retrying": d})
 
 	runID, err := h.eng.StartWorkflow(h.ctx, engine.StartWorkflowInput{
 		Domain: domain, WorkflowID: "in-process", WorkflowType: openswf.WorkflowType{Name: "wf", Version: "1"},

@@ -22,17 +22,17 @@ func TestOperations_InputTypesMatchModel(t *testing.T) {
 			t.Errorf("%s: not an operation of the model", name)
 			continue
 		}
-		if err := m.CheckInput(name, op.input); err != nil {
-			t.Errorf("input type %s: %v", op.input, err)
+		if err := m.CheckInput(name, op.Input); err != nil {
+			t.Errorf("input type %s: %v", op.Input, err)
 		}
 		have := map[string]bool{}
-		for f := range op.input.Fields() {
+		for f := range op.Input.Fields() {
 			n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			have[n] = true
 		}
 		for _, member := range m.Input(name).Members() {
 			if !have[member] {
-				t.Errorf("input type %s of %s: no field for the model's member %q", op.input, name, member)
+				t.Errorf("input type %s of %s: no field for the model's member %q", op.Input, name, member)
 			}
 		}
 	}

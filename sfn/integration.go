@@ -195,7 +195,7 @@ func (s *Service) sdkCall(ctx context.Context, action string, params json.RawMes
 	if err := m.Validate(op, body); err != nil {
 		return "", serviceFailure(err)
 	}
-	out, err := h.handler(ctx, body)
+	out, err := h.Handler(ctx, body)
 	if err != nil {
 		return "", serviceFailure(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"reflect"
 	"sync"
 
 	"github.com/openswf/openswf/awsjson"
@@ -80,41 +79,19 @@ func (s *Service) Register(srv *awsjson.Server) error {
 	if err != nil {
 		return fmt.Errorf("parse states model: %w", err)
 	}
-	ops := s.operations()
-	hs := make(map[string]awsjson.Handler, len(ops))
-	for name, op := range ops {
-		hs[name] = op.handler
-	}
-	return srv.Register(m, hs)
+	return srv.RegisterOperations(m, s.operations())
 }
 
-// operation is one Step Functions operation: its handler, and the Go type its input decodes into (held to
-// the model by a test).
-type operation struct {
-	handler awsjson.Handler
-	input   reflect.Type
-}
-
-// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation.
-func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation {
-	return operation{input: reflect.TypeFor[In](), handler: func(ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if err := awsjson.DecodeInput(body, in); err != nil {
-			return nil, err
-		}
-		out, err := fn(ctx, in)
-		if err != nil {
-			return nil, toFault(err)
-		}
-		return out, nil
-	}}
+// handle adapts a typed Step Functions operation.
+func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Operation {
+	return awsjson.Typed(fn, toFault)
 }
 
 // empty is the answer of operations whose output has no members.
 type empty struct{}
 
-func (s *Service) operations() map[string]operation {
-	return map[string]operation{
+func (s *Service) operations() map[string]awsjson.Operation {
+	return map[string]awsjson.Operation{
 		"CreateActivity":    handle(s.createActivity),
 		"DescribeActivity":  handle(s.describeActivity),
 		"ListActivities":    handle(s.listActivities),

@@ -82,7 +82,7 @@ func FuzzDecodeInput(f *testing.F) {
 		if m.Validate(name, body) != nil {
 			return
 		}
-		typ := ops[name].input
+		typ := ops[name].Input
 		got := reflect.New(typ)
 		if err := awsjson.DecodeInput(body, got.Interface()); err != nil {
 			if len(bytes.TrimSpace(body)) == 0 {

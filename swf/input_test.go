@@ -12,7 +12,7 @@ import (
 )
 
 // operationsForTest returns the SWF operations as the service registers them, and the model.
-func operationsForTest(tb testing.TB) (map[string]operation, *awsjson.Model) {
+func operationsForTest(tb testing.TB) (map[string]awsjson.Operation, *awsjson.Model) {
 	tb.Helper()
 	m, err := Model()
 	if err != nil {
@@ -31,14 +31,14 @@ func TestOperations_InputTypesMatchModel(t *testing.T) {
 			t.Errorf("%s: no handler", name)
 			continue
 		}
-		if err := m.CheckInput(name, op.input); err != nil {
-			t.Errorf("input type %s: %v", op.input, err)
+		if err := m.CheckInput(name, op.Input); err != nil {
+			t.Errorf("input type %s: %v", op.Input, err)
 		}
 		// CheckInput finds members the model lacks; a member the type lacks would be dropped unread.
-		have := jsonNames(op.input)
+		have := jsonNames(op.Input)
 		for _, member := range m.Input(name).Members() {
 			if !have[member] {
-				t.Errorf("input type %s of %s: no field for the model's member %q", op.input, name, member)
+				t.Errorf("input type %s of %s: no field for the model's member %q", op.Input, name, member)
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func TestOperations_CaseVariantMembersIgnored(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantErr := m.Validate(name, without)
-			want := reflect.New(op.input)
+			want := reflect.New(op.Input)
 			wantDecodeErr := awsjson.DecodeInput(without, want.Interface())
 			for _, variant := range caseVariants(p.name) {
 				with, err := json.Marshal(p.wrap(map[string]any{variant: bogus}))
@@ -170,7 +170,7 @@ func TestOperations_CaseVariantMembersIgnored(t *testing.T) {
 				if gotErr := m.Validate(name, with); !sameError(gotErr, wantErr) {
 					t.Errorf("%s %s as %q: Validate = %v, want %v (as if absent)", name, p.at, variant, gotErr, wantErr)
 				}
-				got := reflect.New(op.input)
+				got := reflect.New(op.Input)
 				if err := awsjson.DecodeInput(with, got.Interface()); !sameError(err, wantDecodeErr) {
 					t.Errorf("%s %s as %q: DecodeInput = %v, want %v", name, p.at, variant, err, wantDecodeErr)
 				} else if !reflect.DeepEqual(got.Interface(), want.Interface()) {

@@ -40,7 +40,7 @@ func call(tb testing.TB, s *Service, op, body string) (any, error) {
 	if !ok {
 		tb.Fatalf("no operation %s", op)
 	}
-	return o.handler(context.Background(), []byte(body))
+	return o.Handler(context.Background(), []byte(body))
 }
 
 // mustCall runs an operation that must succeed.

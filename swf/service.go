@@ -57,38 +57,18 @@ func (s *Service) Register(srv *awsjson.Server) error {
 		return fmt.Errorf("parse swf model: %w", err)
 	}
 	ops := s.operations()
-	hs := make(map[string]awsjson.Handler, len(ops))
-	for name, op := range ops {
-		hs[name] = op.handler
-	}
-	return srv.Register(m, hs)
+	return srv.RegisterOperations(m, ops)
 }
 
-// operation is one SWF operation: its handler, and the Go type its input decodes into (held to the model
-// by a test, since DecodeInput reads member names exactly as the type's tags spell them).
-type operation struct {
-	handler awsjson.Handler
-	input   reflect.Type
-}
-
-// handle adapts a typed operation to an awsjson.Handler. The body has passed the model's validation, and
-// DecodeInput reads exactly the members validation checked.
-func handle[In any](fn func(ctx context.Context, in *In) (any, error)) operation {
+// handle adapts a typed SWF operation: a request that names an internal domain is refused before fn runs.
+func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Operation {
 	domain := domainField(reflect.TypeFor[In]())
-	return operation{input: reflect.TypeFor[In](), handler: func(ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if err := awsjson.DecodeInput(body, in); err != nil {
+	return awsjson.Typed(func(ctx context.Context, in *In) (any, error) {
+		if err := refuseInternal(reflect.ValueOf(in).Elem(), domain); err != nil {
 			return nil, err
 		}
-		if err := refuseInternal(reflect.ValueOf(in).Elem(), domain); err != nil {
-			return nil, toFault(err)
-		}
-		out, err := fn(ctx, in)
-		if err != nil {
-			return nil, toFault(err)
-		}
-		return out, nil
-	}}
+		return fn(ctx, in)
+	}, toFault)
 }
 
 // nameInput is the input of the domain operations (DescribeDomain, DeprecateDomain, UndeprecateDomain):
@@ -212,9 +192,9 @@ func (s *Service) domainInfo(d *openswf.Domain) domainInfo {
 	return domainInfo{Name: d.Name, Status: string(d.Status), Description: d.Description, Arn: s.domainARN(d.Name)}
 }
 
-func (s *Service) operations() map[string]operation {
+func (s *Service) operations() map[string]awsjson.Operation {
 	e := s.eng
-	return map[string]operation{
+	return map[string]awsjson.Operation{
 		"RegisterDomain": handle(func(ctx context.Context, in *registerDomainInput) (any, error) {
 			return none(e.RegisterDomain(ctx, in.engine()))
 		}),

@@ -1,7 +1,6 @@
 package swf
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 	"time"
@@ -12,27 +11,7 @@ import (
 )
 
 // epoch is a timestamp on the wire: epoch seconds as a JSON number, to the millisecond.
-type epoch time.Time
-
-// MarshalJSON writes the time as epoch seconds with a millisecond fraction.
-func (t epoch) MarshalJSON() ([]byte, error) {
-	return appendEpoch(nil, time.Time(t)), nil
-}
-
-func appendEpoch(b []byte, t time.Time) []byte {
-	ms := t.UnixMilli()
-	sec, frac := ms/1000, ms%1000
-	if frac < 0 {
-		sec, frac = sec-1, frac+1000
-	}
-	b = strconv.AppendInt(b, sec, 10)
-	if frac != 0 {
-		b = append(b, '.')
-		s := strconv.FormatInt(1000+frac, 10)[1:]
-		b = append(b, bytes.TrimRight([]byte(s), "0")...)
-	}
-	return b
-}
+type epoch = awsjson.Epoch
 
 func epochPtr(t time.Time) *epoch {
 	if t.IsZero() {
@@ -51,7 +30,7 @@ func (e event) MarshalJSON() ([]byte, error) {
 	b = append(b, `{"eventId":`...)
 	b = strconv.AppendInt(b, e.ID, 10)
 	b = append(b, `,"eventTimestamp":`...)
-	b = appendEpoch(b, e.Time)
+	b = awsjson.AppendEpoch(b, e.Time)
 	b = append(b, `,"eventType":"`...)
 	b = append(b, e.Type...)
 	b = append(b, `","`...)
