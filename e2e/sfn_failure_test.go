@@ -286,3 +286,31 @@ func TestSFN_DeletedActivity(t *testing.T) {
 		t.Errorf("history:\n%swant:\n%s", got, want)
 	}
 }
+
+// SendTaskFailure with neither error nor cause: ActivityFailed carries neither, States.TaskFailed catches
+// it, and the catcher's error output is {"Error": null, "Cause": null}, as AWS records it (reference
+// §0.10).
+func TestSFN_TaskFailureWithoutError(t *testing.T) {
+	t.Parallel()
+	e := newSFNEnv(t, 5*time.Second)
+	sm := e.machine("bare", `{
+	  "StartAt": "Work",
+	  "States": {
+	    "Work": {"Type": "Task", "Resource": "ACTIVITY", "End": true,
+	             "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.failure", "Next": "Caught"}]},
+	    "Caught": {"Type": "Pass", "End": true}
+	  }
+	}`)
+	arn := e.start(sm, "bare", `{}`)
+	task := e.task("w")
+	if _, err := e.c.SendTaskFailure(t.Context(), &sfn.SendTaskFailureInput{TaskToken: task.TaskToken}); err != nil {
+		t.Fatalf("SendTaskFailure: %v", err)
+	}
+	d := e.waitStatus(arn, sfntypes.ExecutionStatusSucceeded, 10*time.Second)
+	wantJSON(t, "output", aws.ToString(d.Output), `{"failure":{"Error":null,"Cause":null}}`)
+	failed := ofType(e.events(arn), sfntypes.HistoryEventTypeActivityFailed)
+	if len(failed) != 1 || failed[0].ActivityFailedEventDetails == nil ||
+		failed[0].ActivityFailedEventDetails.Error != nil || failed[0].ActivityFailedEventDetails.Cause != nil {
+		t.Errorf("ActivityFailed = %+v, want one without error or cause", failed)
+	}
+}
