@@ -262,3 +262,34 @@ func TestSFN_ListExecutions(t *testing.T) {
 		t.Errorf("ListExecutions = %v in %d pages, want all five in 3 pages of 2", got, pages)
 	}
 }
+
+// DeleteStateMachine with an execution running: AWS marks the machine DELETING and terminates the
+// execution at its next state transition, with States.Runtime "State machine <name> has been deleted."
+// (API reference, DeleteStateMachine; AWS re:Post knowledge-center/step-functions-stuck-deleting-status).
+func TestSFN_DeleteStateMachineWhileRunning(t *testing.T) {
+	t.Skip("openswf differs from AWS: DeleteStateMachine retires the machine at once (DescribeStateMachine " +
+		"answers StateMachineDoesNotExist, not status DELETING) and lets running executions finish, where AWS " +
+		"fails them at their next state transition with States.Runtime; doing it needs a DELETING state across " +
+		"DescribeStateMachine, StartExecution (StateMachineDeleting), CreateStateMachine and the decider")
+	e := newSFNEnv(t, 5*time.Second)
+	ctx := t.Context()
+	sm := e.machine("doomed", activityMachine)
+	arn := e.start(sm, "running", `{}`)
+	task := e.task("w")
+	if _, err := e.c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(sm)}); err != nil {
+		t.Fatalf("DeleteStateMachine: %v", err)
+	}
+	dm, err := e.c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(sm)})
+	if err != nil || dm.Status != sfntypes.StateMachineStatusDeleting {
+		t.Errorf("DescribeStateMachine while an execution runs = %+v, %v; want status DELETING", dm, err)
+	}
+	if _, err := e.c.SendTaskSuccess(ctx, sendSuccess(task.TaskToken, `{}`)); err != nil {
+		t.Fatalf("SendTaskSuccess: %v", err)
+	}
+	d := e.waitStatus(arn, sfntypes.ExecutionStatusFailed, 10*time.Second)
+	if aws.ToString(d.Error) != "States.Runtime" || aws.ToString(d.Cause) != "State machine doomed has been deleted." {
+		t.Errorf("execution = %q %q, want States.Runtime and the deletion", aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	_, err = e.c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(sm)})
+	wantSFNFault(t, err, "StateMachineDoesNotExist", sm)
+}
