@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -198,9 +199,9 @@ func TestSFN_TaskTimeoutDespiteHeartbeats(t *testing.T) {
 	}
 }
 
-// Retry of an activity task: the failure is retried after IntervalSeconds within the same
-// TaskStateEntered, with a new ActivityScheduled whose input shows $$.State.RetryCount, and the second
-// attempt's success ends the execution.
+// Retry of an activity task: each failure is retried within the same TaskStateEntered after
+// IntervalSeconds × BackoffRate^(n-1) (1 s, then 2 s), with a new ActivityScheduled and token whose input
+// shows $$.State.RetryCount, and the third attempt's success ends the execution.
 func TestSFN_TaskRetry(t *testing.T) {
 	t.Parallel()
 	e := newSFNEnv(t, 5*time.Second)
@@ -216,38 +217,53 @@ func TestSFN_TaskRetry(t *testing.T) {
 	}`)
 	arn := e.start(sm, "flaky", `{"n": 7}`)
 
-	first := e.task("w")
-	wantJSON(t, "first attempt's input", aws.ToString(first.Input), `{"attempt":0,"n":7}`)
-	if _, err := e.c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: first.TaskToken,
-		Error: aws.String("Flaky"), Cause: aws.String("try again")}); err != nil {
-		t.Fatalf("SendTaskFailure: %v", err)
+	tokens := map[string]bool{}
+	var task *sfn.GetActivityTaskOutput
+	for attempt := range 3 {
+		failedAt := time.Now()
+		task = e.task("w")
+		if attempt > 0 {
+			interval := time.Duration(1<<(attempt-1)) * time.Second
+			if waited := time.Since(failedAt); waited < interval-100*time.Millisecond {
+				t.Errorf("attempt %d handed out %v after the failure, want after %v", attempt, waited, interval)
+			}
+		}
+		wantJSON(t, fmt.Sprintf("attempt %d's input", attempt), aws.ToString(task.Input), fmt.Sprintf(`{"attempt":%d,"n":7}`, attempt))
+		if tokens[aws.ToString(task.TaskToken)] {
+			t.Errorf("attempt %d reused an earlier attempt's token", attempt)
+		}
+		tokens[aws.ToString(task.TaskToken)] = true
+		if attempt == 2 {
+			break
+		}
+		if _, err := e.c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: task.TaskToken,
+			Error: aws.String("Flaky"), Cause: aws.String("try again")}); err != nil {
+			t.Fatalf("SendTaskFailure: %v", err)
+		}
 	}
-	failedAt := time.Now()
-	second := e.task("w")
-	if waited := time.Since(failedAt); waited < 900*time.Millisecond {
-		t.Errorf("second attempt handed out %v after the failure, want after IntervalSeconds 1", waited)
-	}
-	wantJSON(t, "second attempt's input", aws.ToString(second.Input), `{"attempt":1,"n":7}`)
-	if aws.ToString(second.TaskToken) == aws.ToString(first.TaskToken) {
-		t.Error("the retry reused the first attempt's token")
-	}
-	if _, err := e.c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: second.TaskToken, Output: aws.String(`"done"`)}); err != nil {
+	if _, err := e.c.SendTaskSuccess(ctx, sendSuccess(task.TaskToken, `"done"`)); err != nil {
 		t.Fatalf("SendTaskSuccess: %v", err)
 	}
 	d := e.waitStatus(arn, sfntypes.ExecutionStatusSucceeded, 10*time.Second)
 	wantJSON(t, "output", aws.ToString(d.Output), `"done"`)
 
 	evs := e.events(arn)
-	want := "ExecutionStarted\nTaskStateEntered\nActivityScheduled\nActivityStarted\nActivityFailed\n" +
+	want := "ExecutionStarted\nTaskStateEntered\n" +
+		"ActivityScheduled\nActivityStarted\nActivityFailed\n" +
+		"ActivityScheduled\nActivityStarted\nActivityFailed\n" +
 		"ActivityScheduled\nActivityStarted\nActivitySucceeded\nTaskStateExited\nExecutionSucceeded\n"
 	if got := eventTypes(evs); got != want {
 		t.Fatalf("history:\n%swant:\n%s", got, want)
 	}
 	sched := ofType(evs, sfntypes.HistoryEventTypeActivityScheduled)
-	wantJSON(t, "second ActivityScheduled input", aws.ToString(sched[1].ActivityScheduledEventDetails.Input), `{"attempt":1,"n":7}`)
-	failed := ofType(evs, sfntypes.HistoryEventTypeActivityFailed)[0]
-	if gap := sched[1].Timestamp.Sub(*failed.Timestamp); gap < 900*time.Millisecond {
-		t.Errorf("ActivityFailed → ActivityScheduled took %v in the history, want about IntervalSeconds 1", gap)
+	failed := ofType(evs, sfntypes.HistoryEventTypeActivityFailed)
+	for i, f := range failed {
+		wantJSON(t, fmt.Sprintf("ActivityScheduled %d input", i+1), aws.ToString(sched[i+1].ActivityScheduledEventDetails.Input),
+			fmt.Sprintf(`{"attempt":%d,"n":7}`, i+1))
+		interval := time.Duration(1<<i) * time.Second
+		if gap := sched[i+1].Timestamp.Sub(*f.Timestamp); gap < interval-100*time.Millisecond {
+			t.Errorf("ActivityFailed → ActivityScheduled %d took %v in the history, want about %v", i+1, gap, interval)
+		}
 	}
 }
 
