@@ -69,7 +69,6 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			phase = phaseClosed
 		}
 	}
-	var closedFilter *string
 	switch in.StatusFilter {
 	case "RUNNING":
 		if phase == phaseClosed {
@@ -77,8 +76,8 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 		}
 	case "":
 	case "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED":
-		st := closeStatus(in.StatusFilter)
-		closedFilter = &st
+		// The engine's lists take a type filter or a close status filter, not both (as SWF's do): the
+		// status is matched here, page by page of the machine's closed executions.
 		phase = phaseClosed
 	case "PENDING_REDRIVE":
 		return &listExecutionsOutput{Executions: []executionListItem{}}, nil
@@ -89,9 +88,6 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			Domain: Domain, StartTimeFilter: &engine.TimeFilter{Oldest: time.Unix(0, 0)},
 			TypeFilter: &openswf.WorkflowType{Name: m.name}, NextPageToken: token, PageSize: size - len(out.Executions),
 		}
-		if phase == phaseClosed {
-			vis.CloseStatusFilter = closedFilter
-		}
 		xs, next, err := s.eng.ListExecutions(ctx, phase == phaseOpen, vis)
 		if openswf.KindOf(err) == openswf.KindValidation && token != "" {
 			return nil, fault("InvalidToken", fmt.Sprintf("Invalid Token: '%s'", in.NextToken))
@@ -100,6 +96,9 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			return nil, err
 		}
 		for _, x := range xs {
+			if in.StatusFilter != "" && executionStatus(x) != in.StatusFilter {
+				continue
+			}
 			sm, name := splitWorkflowID(x.WorkflowID)
 			item := executionListItem{ExecutionArn: s.arn(arnExecution, sm, name), StateMachineArn: s.arn(arnStateMachine, sm),
 				Name: name, Status: executionStatus(x), StartDate: awsjson.Epoch(x.StartedAt)}
@@ -110,6 +109,8 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			out.Executions = append(out.Executions, item)
 		}
 		switch {
+		case next != "" && len(out.Executions) < size:
+			token = next // the status filter left the page short: read on
 		case next != "":
 			out.NextToken = phase + next
 			return out, nil
