@@ -297,9 +297,6 @@ func TestSFN_DeleteStateMachineWhileRunning(t *testing.T) {
 // ListExecutions without a filter lists the executions newest first by start date, running and ended
 // ones interleaved ("Results are sorted by time, with the most recent execution first", API reference).
 func TestSFN_ListExecutionsNewestFirst(t *testing.T) {
-	t.Skip("openswf differs from AWS: ListExecutions lists the running executions first and the ended ones " +
-		"after them, each newest first (sfn/listing.go pages through the engine's open and closed lists in " +
-		"turn); interleaving them needs a merged page token over both lists")
 	t.Parallel()
 	e := newSFNEnv(t, time.Second)
 	sm := e.machine("ordered", `{
@@ -327,5 +324,20 @@ func TestSFN_ListExecutionsNewestFirst(t *testing.T) {
 	}
 	if want := []string{"run-3", "run-2", "run-1", "run-0"}; !slices.Equal(names, want) {
 		t.Errorf("ListExecutions = %v, want %v", names, want)
+	}
+	// The same order a page of one at a time, across running and ended executions.
+	var paged []string
+	p := sfn.NewListExecutionsPaginator(e.c, &sfn.ListExecutionsInput{StateMachineArn: aws.String(sm), MaxResults: 1})
+	for p.HasMorePages() {
+		page, err := p.NextPage(t.Context())
+		if err != nil {
+			t.Fatalf("ListExecutions page: %v", err)
+		}
+		for _, x := range page.Executions {
+			paged = append(paged, aws.ToString(x.Name))
+		}
+	}
+	if !slices.Equal(paged, names) {
+		t.Errorf("ListExecutions one at a time = %v, want %v", paged, names)
 	}
 }

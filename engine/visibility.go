@@ -256,3 +256,65 @@ func (e *Engine) openVisibilityToken(token string, digest []byte) (*openswf.Exec
 	at := time.Unix(0, int64(binary.BigEndian.Uint64(p[16:24])))
 	return &openswf.ExecutionCursor{Time: at, RunID: string(p[24:])}, nil
 }
+
+// ListAllExecutions lists the open and the closed executions the filters select as one list, by start time
+// then run id, newest first unless in.Reverse, a page at a time (Step Functions lists a state machine's
+// executions so). The filters of closed executions (close time, close status) do not apply. Both lists are
+// read from one keyset cursor, which orders them the same way, and merged.
+func (e *Engine) ListAllExecutions(ctx context.Context, in VisibilityInput) ([]*openswf.Execution, string, error) {
+	if in.CloseTimeFilter != nil || in.CloseStatusFilter != nil {
+		return nil, "", validation("closeTimeFilter and closeStatusFilter apply to closed executions only")
+	}
+	qo, err := e.executionQuery(ctx, true, in)
+	if err != nil {
+		return nil, "", err
+	}
+	qc, err := e.executionQuery(ctx, false, in)
+	if err != nil {
+		return nil, "", err
+	}
+	qo.Reverse, qc.Reverse = in.Reverse, in.Reverse
+	// The digest of the open query, marked, so that a token of one kind of list opens no other.
+	sum := sha256.Sum256(append(queryDigest(qo), "all"...))
+	digest := sum[:8]
+	if in.NextPageToken != "" {
+		after, err := e.openVisibilityToken(in.NextPageToken, digest)
+		if err != nil {
+			return nil, "", err
+		}
+		qo.After, qc.After = after, after
+	}
+	limit := pageSize(in.PageSize)
+	qo.Limit, qc.Limit = limit+1, limit+1
+	open, err := e.store.ListExecutions(ctx, qo)
+	if err != nil {
+		return nil, "", fmt.Errorf("list open executions: %w", err)
+	}
+	closed, err := e.store.ListExecutions(ctx, qc)
+	if err != nil {
+		return nil, "", fmt.Errorf("list closed executions: %w", err)
+	}
+	// first reports whether a comes before b in the list's order.
+	first := func(a, b *openswf.Execution) bool {
+		ta, tb := a.StartedAt.UnixNano(), b.StartedAt.UnixNano()
+		if ta != tb {
+			return (ta > tb) != in.Reverse
+		}
+		return (a.RunID > b.RunID) != in.Reverse
+	}
+	xs := make([]*openswf.Execution, 0, min(limit+1, len(open)+len(closed)))
+	for len(xs) <= limit && (len(open) > 0 || len(closed) > 0) {
+		if len(closed) == 0 || (len(open) > 0 && first(open[0], closed[0])) {
+			xs, open = append(xs, open[0]), open[1:]
+		} else {
+			xs, closed = append(xs, closed[0]), closed[1:]
+		}
+	}
+	next := ""
+	if len(xs) > limit {
+		xs = xs[:limit]
+		last := xs[limit-1]
+		next = e.sealVisibilityToken(digest, openswf.ExecutionCursor{Time: last.StartedAt, RunID: last.RunID})
+	}
+	return xs, next, nil
+}

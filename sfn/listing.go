@@ -3,7 +3,6 @@ package sfn
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/openswf/openswf"
@@ -35,15 +34,7 @@ type listExecutionsOutput struct {
 	NextToken  string              `json:"nextToken,omitempty"`
 }
 
-// Page tokens of ListExecutions name the phase, running executions first and then closed ones, and the
-// engine's sealed token within it.
-const (
-	phaseOpen   = "o."
-	phaseClosed = "c."
-)
-
-// listExecutions lists a state machine's executions, newest first: the running ones, then those that
-// ended (AWS interleaves both by start date; see docs/COMPATIBILITY.md).
+// listExecutions lists a state machine's executions, newest first, those of one status when asked.
 func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (any, error) {
 	if in.MapRunArn != "" {
 		return nil, awsjson.ValidationError("Map runs are not supported yet")
@@ -59,72 +50,64 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 	if size == 0 {
 		size = defaultPage
 	}
-	phase, token := phaseOpen, ""
-	if in.NextToken != "" {
-		var ok bool
-		if token, ok = strings.CutPrefix(in.NextToken, phaseOpen); !ok {
-			if token, ok = strings.CutPrefix(in.NextToken, phaseClosed); !ok {
-				return nil, fault("InvalidToken", fmt.Sprintf("Invalid Token: '%s'", in.NextToken))
-			}
-			phase = phaseClosed
-		}
-	}
-	switch in.StatusFilter {
-	case "RUNNING":
-		if phase == phaseClosed {
-			return nil, fault("InvalidToken", fmt.Sprintf("Invalid Token: '%s'", in.NextToken))
-		}
-	case "":
-	case "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED":
-		// The engine's lists take a type filter or a close status filter, not both (as SWF's do): the
-		// status is matched here, page by page of the machine's closed executions.
-		phase = phaseClosed
-	case "PENDING_REDRIVE":
-		return &listExecutionsOutput{Executions: []executionListItem{}}, nil
-	}
 	out := &listExecutionsOutput{Executions: []executionListItem{}}
-	for len(out.Executions) < size {
-		vis := engine.VisibilityInput{
-			Domain: Domain, StartTimeFilter: &engine.TimeFilter{Oldest: time.Unix(0, 0)},
-			TypeFilter: &openswf.WorkflowType{Name: m.name}, NextPageToken: token, PageSize: size - len(out.Executions),
-		}
-		xs, next, err := s.eng.ListExecutions(ctx, phase == phaseOpen, vis)
-		if openswf.KindOf(err) == openswf.KindValidation && token != "" {
-			return nil, fault("InvalidToken", fmt.Sprintf("Invalid Token: '%s'", in.NextToken))
+	vis := engine.VisibilityInput{
+		Domain: Domain, StartTimeFilter: &engine.TimeFilter{Oldest: time.Unix(0, 0)},
+		TypeFilter: &openswf.WorkflowType{Name: m.name}, NextPageToken: in.NextToken, PageSize: size,
+	}
+	invalid := fault("InvalidToken", fmt.Sprintf("Invalid Token: '%s'", in.NextToken))
+	switch in.StatusFilter {
+	case "":
+		// Running and ended executions together, newest first, as AWS lists them.
+		xs, next, err := s.eng.ListAllExecutions(ctx, vis)
+		if openswf.KindOf(err) == openswf.KindValidation && in.NextToken != "" {
+			return nil, invalid
 		}
 		if err != nil {
 			return nil, err
 		}
 		for _, x := range xs {
-			if in.StatusFilter != "" && executionStatus(x) != in.StatusFilter {
-				continue
-			}
-			sm, name := splitWorkflowID(x.WorkflowID)
-			item := executionListItem{ExecutionArn: s.arn(arnExecution, sm, name), StateMachineArn: s.arn(arnStateMachine, sm),
-				Name: name, Status: executionStatus(x), StartDate: awsjson.Epoch(x.StartedAt)}
-			if !x.Open {
-				stop := awsjson.Epoch(x.ClosedAt)
-				item.StopDate = &stop
-			}
-			out.Executions = append(out.Executions, item)
+			out.Executions = append(out.Executions, s.executionItem(x))
 		}
-		switch {
-		case next != "" && len(out.Executions) < size:
-			token = next // the status filter left the page short: read on
-		case next != "":
-			out.NextToken = phase + next
-			return out, nil
-		case phase == phaseOpen && in.StatusFilter == "":
-			phase, token = phaseClosed, ""
-		default:
+		out.NextToken = next
+		return out, nil
+	case "PENDING_REDRIVE":
+		return out, nil // nothing is redriven here
+	}
+	// One status: the running executions, or the ended ones matched here by status, page by page (the
+	// engine's lists take a type filter or a close status filter, not both, as SWF's do).
+	for {
+		xs, next, err := s.eng.ListExecutions(ctx, in.StatusFilter == "RUNNING", vis)
+		if openswf.KindOf(err) == openswf.KindValidation && in.NextToken != "" {
+			return nil, invalid
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range xs {
+			if executionStatus(x) == in.StatusFilter {
+				out.Executions = append(out.Executions, s.executionItem(x))
+			}
+		}
+		if next == "" || len(out.Executions) >= size {
+			out.NextToken = next
 			return out, nil
 		}
+		// The status left the page short: read on.
+		vis.NextPageToken, vis.PageSize = next, size-len(out.Executions)
 	}
-	if phase == phaseClosed || in.StatusFilter == "" {
-		// The page filled exactly as the running executions ended: the closed ones follow.
-		out.NextToken = phase
+}
+
+// executionItem is a run as ListExecutions shows it.
+func (s *Service) executionItem(x *openswf.Execution) executionListItem {
+	sm, name := splitWorkflowID(x.WorkflowID)
+	item := executionListItem{ExecutionArn: s.arn(arnExecution, sm, name), StateMachineArn: s.arn(arnStateMachine, sm),
+		Name: name, Status: executionStatus(x), StartDate: awsjson.Epoch(x.StartedAt)}
+	if !x.Open {
+		stop := awsjson.Epoch(x.ClosedAt)
+		item.StopDate = &stop
 	}
-	return out, nil
+	return item
 }
 
 type describeForExecutionOutput struct {
