@@ -69,6 +69,8 @@ func TestHistory_Golden(t *testing.T) {
 		{"no_choice_matched", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsPresent":true,"Next":"S"}]},"S":{"Type":"Succeed"}}}`, `{}`, nil},
 		{"stop_while_waiting", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}`, `{}`,
 			[]Input{Stop{Error: s("Stopped"), Cause: s("by test")}, TimerFired{TimerID: "wait-2"}}},
+		{"failed_from_outside", `{"StartAt":"T","States":{"T":` + task(`,"End":true`) + `}}`, `{}`,
+			[]Input{TaskStarted{TaskID: "2.0"}, Fail{Error: s("States.Runtime"), Cause: s("State machine m has been deleted.")}, TaskSucceeded{TaskID: "2.0", Output: "{}"}}},
 		{"execution_timeout", `{"TimeoutSeconds":30,"StartAt":"T","States":{"T":` + task(`,"End":true`) + `}}`, `{}`,
 			[]Input{TaskStarted{TaskID: "2.0"}, TimerFired{TimerID: ExecutionTimeoutTimer}}},
 		{"activity_does_not_exist", `{"StartAt":"ActivityTask","States":{"ActivityTask":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:gone",

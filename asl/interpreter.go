@@ -54,6 +54,9 @@ func (m *Machine) Apply(x *Execution, env Env, in Input, now time.Time) (Step, e
 	case Stop:
 		r.closeAll("ExecutionAborted", "ABORTED", &ErrorEventDetails{Error: in.Error, Cause: in.Cause}, "")
 		return r.step, nil
+	case Fail:
+		r.closeAll("ExecutionFailed", "FAILED", &ErrorEventDetails{Error: in.Error, Cause: in.Cause}, "")
+		return r.step, nil
 	case TimedOut:
 		r.timedOut()
 		return r.step, nil

@@ -18,7 +18,7 @@ type Env struct {
 }
 
 // Input is what happened outside the interpreter: one of TaskStarted, TaskSubmitted, TaskSucceeded,
-// TaskFailed, TaskTimedOut, TimerFired, Stop or TimedOut.
+// TaskFailed, TaskTimedOut, TimerFired, Stop, Fail or TimedOut.
 type Input interface{ isInput() }
 
 // TaskStarted says a worker received the task (GetActivityTask) or a service task was started.
@@ -62,6 +62,13 @@ type Stop struct {
 	Cause *string
 }
 
+// Fail ends the execution as failed from outside, with its error and cause: what AWS does at the next
+// state transition of an execution whose state machine was deleted.
+type Fail struct {
+	Error *string
+	Cause *string
+}
+
 // TimedOut says the execution ran past the machine's TimeoutSeconds. (Firing the timer Start asked for,
 // ExecutionTimeoutTimer, has the same effect.)
 type TimedOut struct{}
@@ -73,6 +80,7 @@ func (TaskFailed) isInput()    {}
 func (TaskTimedOut) isInput()  {}
 func (TimerFired) isInput()    {}
 func (Stop) isInput()          {}
+func (Fail) isInput()          {}
 func (TimedOut) isInput()      {}
 
 // Action is what the interpreter asks the engine to do: one of ScheduleActivity, StartTask, CancelTask,

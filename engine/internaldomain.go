@@ -25,10 +25,22 @@ func (e *Engine) EnsureInternalDomain(ctx context.Context, name, retentionDays s
 	return nil
 }
 
+// LookupType returns a registered type in any status through the engine's registry cache, as the engine
+// itself reads types: what this engine changed is seen at once, what another node changed within the
+// cache's lifetime. For deciders, which read types at every transition.
+func (e *Engine) LookupType(ctx context.Context, kind openswf.TypeKind, domain, name, version string) (*openswf.TypeRecord, error) {
+	t, err := e.typeRecord(ctx, domain, kind, name, version)
+	if errors.Is(err, openswf.ErrNotFound) {
+		return nil, unknown("Unknown type: %s %s/%s", kind, name, version)
+	}
+	return t, err
+}
+
 // SetTypeAttributes replaces the tags and the API's own attributes of a registered type of an internal
-// domain (a Step Functions state machine's definition, say). Two calls at once on one type keep the last.
+// domain (a Step Functions state machine's definition, say), and its description when description is not
+// nil. Two calls at once on one type keep the last.
 func (e *Engine) SetTypeAttributes(ctx context.Context, kind openswf.TypeKind, domain, name, version string,
-	tags []openswf.ResourceTag, attrs json.RawMessage) error {
+	tags []openswf.ResourceTag, attrs json.RawMessage, description *string) error {
 	if !openswf.InternalDomain(domain) {
 		return fmt.Errorf("set type attributes: %q is not an internal domain", domain)
 	}
@@ -40,6 +52,9 @@ func (e *Engine) SetTypeAttributes(ctx context.Context, kind openswf.TypeKind, d
 		return fmt.Errorf("get type: %w", err)
 	}
 	t.Tags, t.Attributes = tags, attrs
+	if description != nil {
+		t.Description = *description
+	}
 	if err := e.store.UpdateType(ctx, t); err != nil {
 		return fmt.Errorf("update type: %w", err)
 	}

@@ -151,6 +151,19 @@ func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.Dec
 		st.Scheduling = map[string]taskEntry{}
 	}
 	r := &round{d: d, ctx: ctx, now: in.Now, m: pm, st: &st, runID: x.RunID, workflowID: x.WorkflowID}
+	if st.X != nil && !st.X.Closed {
+		// An execution of a deleted state machine fails at its next transition, as on AWS.
+		t, err := d.s.eng.LookupType(ctx, openswf.KindWorkflowType, Domain, x.Type.Name, x.Type.Version)
+		if err != nil {
+			return engine.DecideOutput{}, err
+		}
+		if t.Description == deletedMark {
+			cause := fmt.Sprintf("State machine %s has been deleted.", x.Type.Name)
+			if err := r.feed(asl.Fail{Error: ptr(asl.ErrRuntime), Cause: &cause}); err != nil {
+				return engine.DecideOutput{}, err
+			}
+		}
+	}
 	for _, ev := range in.Events {
 		if err := r.event(x, ev); err != nil {
 			return engine.DecideOutput{}, fmt.Errorf("event %d (%s): %w", ev.ID, ev.Type, err)

@@ -88,6 +88,14 @@ type startExecutionOutput struct {
 // name with the same input while the first runs answers the first, as AWS does for STANDARD machines.
 func (s *Service) startExecution(ctx context.Context, in *startExecutionInput) (any, error) {
 	m, err := s.machineByARN(ctx, in.StateMachineArn)
+	var f *awsjson.Fault
+	if errors.As(err, &f) && f.Code() == "StateMachineDoesNotExist" {
+		if p, perr := s.parseARN(in.StateMachineArn, arnStateMachine); perr == nil && p.local && validName(p.names[0]) {
+			if _, derr := s.deleting(ctx, p.names[0]); derr == nil {
+				return nil, machineDeleting(in.StateMachineArn)
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

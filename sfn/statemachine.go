@@ -204,6 +204,9 @@ func (s *Service) createStateMachine(ctx context.Context, in *createStateMachine
 		if !errors.Is(err, openswf.ErrNotFound) {
 			return nil, err
 		}
+		if _, err := s.deleting(ctx, in.Name); err == nil {
+			return nil, machineDeleting(arn)
+		}
 		last, err := s.lastRevision(ctx, in.Name)
 		if err != nil {
 			return nil, err
@@ -261,12 +264,22 @@ type describeStateMachineOutput struct {
 }
 
 func (s *Service) describeStateMachine(ctx context.Context, in *describeStateMachineInput) (any, error) {
+	status := "ACTIVE"
 	m, err := s.machineByARN(ctx, in.StateMachineArn)
+	var f *awsjson.Fault
+	if errors.As(err, &f) && f.Code() == "StateMachineDoesNotExist" {
+		p, _ := s.parseARN(in.StateMachineArn, arnStateMachine)
+		if p.local && validName(p.names[0]) {
+			if d, derr := s.deleting(ctx, p.names[0]); derr == nil {
+				m, err, status = d, nil, "DELETING"
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &describeStateMachineOutput{
-		StateMachineArn: s.arn(arnStateMachine, m.name), Name: m.name, Status: "ACTIVE",
+		StateMachineArn: s.arn(arnStateMachine, m.name), Name: m.name, Status: status,
 		Definition: m.attrs.Definition, RoleArn: m.attrs.RoleArn, Type: "STANDARD",
 		CreationDate: awsjson.Epoch(m.attrs.CreatedAt), Logging: logging(m.attrs.Logging),
 		Tracing: tracing(m.attrs.Tracing), RevisionID: m.attrs.RevisionID,
@@ -416,8 +429,13 @@ func (s *Service) retire(ctx context.Context, name, version string) error {
 	return nil
 }
 
-// deleteStateMachine retires the current revision: no new execution starts, those running go on. Deleting
-// a state machine that does not exist succeeds.
+// deletedMark is the description of the revisions of a deleted state machine: the decider reads it at every
+// transition of their executions, from the engine's type cache, and fails them.
+const deletedMark = "openswf: state machine deleted"
+
+// deleteStateMachine deletes a state machine as AWS does: no new execution starts, DescribeStateMachine says
+// DELETING while executions run, and each running execution fails at its next transition with
+// States.Runtime. Deleting a state machine that does not exist succeeds.
 func (s *Service) deleteStateMachine(ctx context.Context, in *stateMachineArnInput) (any, error) {
 	m, err := s.machineByARN(ctx, in.StateMachineArn)
 	if err != nil {
@@ -427,19 +445,63 @@ func (s *Service) deleteStateMachine(ctx context.Context, in *stateMachineArnInp
 		}
 		return nil, err
 	}
-	// Every registered revision: an update may have been caught halfway.
-	ts, _, err := s.eng.ListTypes(ctx, openswf.KindWorkflowType, engine.ListTypesInput{
-		Domain: Domain, Name: m.name, Status: openswf.StatusRegistered, PageSize: 1000,
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ts {
-		if err := s.retire(ctx, t.Name, t.Version); err != nil {
-			return nil, err
+	// Every revision, those executions still run included, is marked; the registered ones (an update may
+	// have been caught halfway) are retired.
+	for _, status := range []openswf.RegistrationStatus{openswf.StatusDeprecated, openswf.StatusRegistered} {
+		token := ""
+		for {
+			ts, next, err := s.eng.ListTypes(ctx, openswf.KindWorkflowType, engine.ListTypesInput{
+				Domain: Domain, Name: m.name, Status: status, PageSize: 1000, NextPageToken: token,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range ts {
+				if t.Description == deletedMark {
+					continue // a state machine of that name deleted before
+				}
+				mark := deletedMark
+				if err := s.eng.SetTypeAttributes(ctx, openswf.KindWorkflowType, Domain, t.Name, t.Version, t.Tags, t.Attributes, &mark); err != nil {
+					return nil, err
+				}
+				if err := s.retire(ctx, t.Name, t.Version); err != nil {
+					return nil, err
+				}
+			}
+			if next == "" {
+				break
+			}
+			token = next
 		}
 	}
 	return empty{}, nil
+}
+
+// deleting returns the last revision of a deleted state machine whose executions still run; ErrNotFound
+// when there is none.
+func (s *Service) deleting(ctx context.Context, name string) (*machine, error) {
+	last, err := s.lastRevision(ctx, name)
+	if err != nil || last == 0 {
+		return nil, openswf.ErrNotFound
+	}
+	t, err := s.eng.DescribeType(ctx, openswf.KindWorkflowType, Domain, name, strconv.Itoa(last))
+	if err != nil || t.Description != deletedMark {
+		return nil, openswf.ErrNotFound
+	}
+	xs, _, err := s.eng.ListExecutions(ctx, true, engine.VisibilityInput{Domain: Domain,
+		StartTimeFilter: &engine.TimeFilter{Oldest: time.Unix(0, 0)}, TypeFilter: &openswf.WorkflowType{Name: name}, PageSize: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) == 0 {
+		return nil, openswf.ErrNotFound
+	}
+	return readMachine(t)
+}
+
+// machineDeleting is StateMachineDeleting for a state machine ARN.
+func machineDeleting(arn string) error {
+	return fault("StateMachineDeleting", fmt.Sprintf("State Machine Is Being Deleted: '%s'", arn))
 }
 
 type validateInput struct {

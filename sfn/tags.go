@@ -78,7 +78,7 @@ func (s *Service) tagResource(ctx context.Context, in *tagResourceInput) (any, e
 	if len(tags) > maxTags {
 		return nil, fault("TooManyTags", fmt.Sprintf("Too many tags: at most %d tags are allowed", maxTags))
 	}
-	return empty{}, s.eng.SetTypeAttributes(ctx, r.kind, Domain, r.name, r.version, tags, r.attrs)
+	return empty{}, s.eng.SetTypeAttributes(ctx, r.kind, Domain, r.name, r.version, tags, r.attrs, nil)
 }
 
 type untagResourceInput struct {
@@ -93,7 +93,7 @@ func (s *Service) untagResource(ctx context.Context, in *untagResourceInput) (an
 		return nil, err
 	}
 	tags := slices.DeleteFunc(slices.Clone(r.tags), func(t openswf.ResourceTag) bool { return slices.Contains(in.TagKeys, t.Key) })
-	return empty{}, s.eng.SetTypeAttributes(ctx, r.kind, Domain, r.name, r.version, tags, r.attrs)
+	return empty{}, s.eng.SetTypeAttributes(ctx, r.kind, Domain, r.name, r.version, tags, r.attrs, nil)
 }
 
 type resourceArnInput struct {
