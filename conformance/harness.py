@@ -20,22 +20,24 @@ from botocore.exceptions import ClientError
 CONFIG = Config(retries={"max_attempts": 1}, read_timeout=70)
 
 URL = None
-swf = None  # the client every case uses; set by connect
+swf = None  # the SWF client every case uses; set by connect
+states = None  # the Step Functions client every case uses; set by connect
 MODEL = os.environ.get("CONFORMANCE_MODEL", "")
 
 
 def connect(url):
-    """Points the suite at url: sets URL and the shared client swf."""
-    global URL, swf
+    """Points the suite at url: sets URL and the shared clients swf and states."""
+    global URL, swf, states
     URL = url
     swf = new_client()
+    states = new_client(service="stepfunctions")
 
 
-def new_client(session=None):
-    """A further SWF client on URL (session: a boto3 Session, e.g. one that loads another model)."""
+def new_client(session=None, service="swf"):
+    """A further client of service on URL (session: a boto3 Session, e.g. one that loads another model)."""
     s = session or boto3
     return s.client(
-        "swf",
+        service,
         endpoint_url=URL,
         region_name="us-east-1",
         aws_access_key_id="x",
@@ -78,8 +80,8 @@ def eq(got, want, what):
 
 
 def raises(fault, fn, **kwargs):
-    """Calls fn(**kwargs) and expects the client's modeled exception class named fault."""
-    cls = getattr(swf.exceptions, fault)
+    """Calls fn(**kwargs) and expects the modeled exception class named fault of fn's client (swf, states…)."""
+    cls = getattr(getattr(fn, "__self__", swf).exceptions, fault)
     try:
         fn(**kwargs)
     except cls as e:
