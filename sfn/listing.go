@@ -69,7 +69,6 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			phase = phaseClosed
 		}
 	}
-	var closedFilter *string
 	switch in.StatusFilter {
 	case "RUNNING":
 		if phase == phaseClosed {
@@ -77,20 +76,17 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 		}
 	case "":
 	case "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED":
-		st := closeStatus(in.StatusFilter)
-		closedFilter = &st
 		phase = phaseClosed
 	case "PENDING_REDRIVE":
 		return &listExecutionsOutput{Executions: []executionListItem{}}, nil
 	}
 	out := &listExecutionsOutput{Executions: []executionListItem{}}
-	for len(out.Executions) < size {
+	for {
+		// The engine's listings take one filter, the state machine's type; a close status is filtered here
+		// (SWF refuses typeFilter with closeStatusFilter, and it is SWF's rule the engine enforces).
 		vis := engine.VisibilityInput{
 			Domain: Domain, StartTimeFilter: &engine.TimeFilter{Oldest: time.Unix(0, 0)},
 			TypeFilter: &openswf.WorkflowType{Name: m.name}, NextPageToken: token, PageSize: size - len(out.Executions),
-		}
-		if phase == phaseClosed {
-			vis.CloseStatusFilter = closedFilter
 		}
 		xs, next, err := s.eng.ListExecutions(ctx, phase == phaseOpen, vis)
 		if openswf.KindOf(err) == openswf.KindValidation && token != "" {
@@ -100,9 +96,13 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			return nil, err
 		}
 		for _, x := range xs {
+			status := executionStatus(x)
+			if in.StatusFilter != "" && status != in.StatusFilter {
+				continue
+			}
 			sm, name := splitWorkflowID(x.WorkflowID)
 			item := executionListItem{ExecutionArn: s.arn(arnExecution, sm, name), StateMachineArn: s.arn(arnStateMachine, sm),
-				Name: name, Status: executionStatus(x), StartDate: awsjson.Epoch(x.StartedAt)}
+				Name: name, Status: status, StartDate: awsjson.Epoch(x.StartedAt)}
 			if !x.Open {
 				stop := awsjson.Epoch(x.ClosedAt)
 				item.StopDate = &stop
@@ -110,20 +110,22 @@ func (s *Service) listExecutions(ctx context.Context, in *listExecutionsInput) (
 			out.Executions = append(out.Executions, item)
 		}
 		switch {
+		case next != "" && len(out.Executions) < size:
+			token = next // the status filter left room on the page: read on
 		case next != "":
 			out.NextToken = phase + next
 			return out, nil
 		case phase == phaseOpen && in.StatusFilter == "":
 			phase, token = phaseClosed, ""
+			if len(out.Executions) == size {
+				// The page filled exactly as the running executions ended: the closed ones follow.
+				out.NextToken = phase
+				return out, nil
+			}
 		default:
 			return out, nil
 		}
 	}
-	if phase == phaseClosed || in.StatusFilter == "" {
-		// The page filled exactly as the running executions ended: the closed ones follow.
-		out.NextToken = phase
-	}
-	return out, nil
 }
 
 type describeForExecutionOutput struct {
