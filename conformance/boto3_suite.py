@@ -85,6 +85,7 @@ def main():
     import cases_paging  # noqa: F401
     import cases_visibility  # noqa: F401
     import cases_decisions  # noqa: F401
+    import cases_states  # noqa: F401
 
     signal.signal(signal.SIGALRM, on_alarm)
     print(
