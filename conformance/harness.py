@@ -81,7 +81,10 @@ def eq(got, want, what):
 
 def raises(fault, fn, **kwargs):
     """Calls fn(**kwargs) and expects the modeled exception class named fault of fn's client (swf, states…)."""
-    cls = getattr(getattr(fn, "__self__", swf).exceptions, fault)
+    client = getattr(fn, "__self__", None)
+    if not hasattr(client, "exceptions"):  # a helper such as World.start: its faults are SWF's
+        client = swf
+    cls = getattr(client.exceptions, fault)
     try:
         fn(**kwargs)
     except cls as e:
