@@ -293,3 +293,28 @@ def states_task_token_faults():
     raises("InvalidToken", states.send_task_heartbeat, taskToken=altered)
     states.send_task_success(taskToken=t["taskToken"], output="{}")
     raises("TaskTimedOut", states.send_task_heartbeat, taskToken=t["taskToken"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Operations newer than Debian's botocore 1.29
+
+@case()
+def states_validate_definition():
+    # ValidateStateMachineDefinition (2024) is newer than Debian's botocore: load openswf's copy of the newer model.
+    c = client_with_model("stepfunctions", "2016-11-23", SFN_MODEL)
+    check(hasattr(c, "validate_state_machine_definition"), "the newer model did not load")
+    ok = c.validate_state_machine_definition(
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}), type="STANDARD"
+    )
+    eq((ok["result"], ok["diagnostics"]), ("OK", []), "a valid definition")
+    bad = c.validate_state_machine_definition(
+        definition=json.dumps({"StartAt": "Nowhere", "States": {"Done": {"Type": "Succeed"}}})
+    )
+    eq(bad["result"], "FAIL", "result for a StartAt naming no state")
+    check(bad["diagnostics"], "FAIL without diagnostics")
+    for d in bad["diagnostics"]:
+        eq(d["severity"], "ERROR", "diagnostic severity")
+        check(d.get("code") and d.get("message"), "diagnostic without code or message: %r" % d)
+    # The definition CreateStateMachine refuses is the one validation fails.
+    raises("InvalidDefinition", states.create_state_machine, name=uid("cf-bad"), roleArn=ROLE,
+           definition=json.dumps({"StartAt": "Nowhere", "States": {"Done": {"Type": "Succeed"}}}))

@@ -7,10 +7,13 @@ Only the standard library and boto3/botocore are used.
 
 import datetime
 import os
+import shutil
+import tempfile
 import time
 import uuid
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -22,7 +25,8 @@ CONFIG = Config(retries={"max_attempts": 1}, read_timeout=70)
 URL = None
 swf = None  # the SWF client every case uses; set by connect
 states = None  # the Step Functions client every case uses; set by connect
-MODEL = os.environ.get("CONFORMANCE_MODEL", "")
+MODEL = os.environ.get("CONFORMANCE_MODEL", "")  # a newer SWF model (run.sh: swf/model/)
+SFN_MODEL = os.environ.get("CONFORMANCE_SFN_MODEL", "")  # a newer Step Functions model (run.sh: sfn/model/)
 
 
 def connect(url):
@@ -44,6 +48,21 @@ def new_client(session=None, service="swf"):
         aws_secret_access_key="y",
         config=CONFIG,
     )
+
+
+def client_with_model(service, api_version, path):
+    """A client of service on URL whose model is the file at path (a newer botocore service-2 JSON than the
+    installed botocore's), loaded through botocore's data path — the mechanism `aws configure add-model` uses."""
+    check(path and os.path.exists(path), "no %s model file at %r" % (service, path))
+    data = tempfile.mkdtemp(prefix="%s-model-" % service)
+    try:
+        os.makedirs(os.path.join(data, service, api_version))
+        shutil.copy(path, os.path.join(data, service, api_version, "service-2.json"))
+        session = botocore.session.get_session()
+        session.get_component("data_loader").search_paths.insert(0, data)
+        return new_client(boto3.session.Session(botocore_session=session), service=service)
+    finally:
+        shutil.rmtree(data)
 
 
 # ---------------------------------------------------------------------------------------------------------
