@@ -20,6 +20,8 @@ Environment:
     CONFORMANCE_MODEL       path of a newer SWF service model (botocore service-2 JSON); the DeleteActivityType /
                             DeleteWorkflowType case needs it, because Debian's botocore 1.29 predates those
                             operations (run.sh points it at swf/model/swf-2012-01-25.json)
+    CONFORMANCE_SFN_MODEL   the same for Step Functions: the ValidateStateMachineDefinition case needs it (run.sh
+                            points it at sfn/model/states-2016-11-23.json)
 
 Only the standard library and boto3/botocore are used.
 """
@@ -85,6 +87,7 @@ def main():
     import cases_paging  # noqa: F401
     import cases_visibility  # noqa: F401
     import cases_decisions  # noqa: F401
+    import cases_states  # noqa: F401
 
     signal.signal(signal.SIGALRM, on_alarm)
     print(

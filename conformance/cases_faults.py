@@ -2,12 +2,6 @@
 openswf never answers) surfaced as boto3's modeled exception, and ValidationException for constraint violations.
 """
 
-import os
-import shutil
-import tempfile
-
-import boto3
-import botocore.session
 from botocore.exceptions import ClientError
 
 from harness import *  # noqa: F401,F403 — the client, @case, assertions and helpers every case module shares
@@ -79,16 +73,7 @@ def fault_type_deprecated():
 def fault_type_not_deprecated():
     # DeleteActivityType / DeleteWorkflowType (2023) are newer than Debian's botocore 1.29; load a newer SWF
     # model through botocore's own data-path mechanism (what `aws configure add-model` does).
-    check(MODEL and os.path.exists(MODEL), "CONFORMANCE_MODEL does not name an SWF model file")
-    data = tempfile.mkdtemp(prefix="swf-model-")
-    try:
-        os.makedirs(os.path.join(data, "swf", "2012-01-25"))
-        shutil.copy(MODEL, os.path.join(data, "swf", "2012-01-25", "service-2.json"))
-        session = botocore.session.get_session()
-        session.get_component("data_loader").search_paths.insert(0, data)
-        c = new_client(boto3.session.Session(botocore_session=session))
-    finally:
-        shutil.rmtree(data)
+    c = client_with_model("swf", "2012-01-25", MODEL)
     check(hasattr(c, "delete_activity_type"), "the newer model did not load")
     w = World("typedel")
     at = {"name": "act", "version": "1"}

@@ -292,6 +292,108 @@ cli_tags() {
   expect "$(swf list-tags-for-resource --resource-arn "$arn" | jget 'd.get("tags", [])')" '[]' "tags after untag"
 }
 
+# ----------------------------------------------------------------------------------------------------------
+# Step Functions
+
+ROLE=arn:aws:iam::000000000000:role/openswf-conformance
+
+# sfn ARGS…: one aws stepfunctions call with JSON output.
+sfn() { $AWS stepfunctions "$@" --output json; }
+
+# get_task ACTIVITY_ARN: long-polls GetActivityTask until a task arrives; sets TOKEN and TASK_INPUT.
+get_task() {
+  local i out
+  for i in 1 2 3 4 5; do
+    out=$(sfn get-activity-task --activity-arn "$1" --worker-name cli-worker)
+    TOKEN=$(jget 'd.get("taskToken") or ""' <<<"$out")
+    TASK_INPUT=$(jget 'd.get("input") or ""' <<<"$out")
+    [ -n "$TOKEN" ] && return 0
+  done
+  die "no task for $1"
+}
+
+# new_flow TAG: a fresh activity and a state machine created from a definition file (file://) whose one Task
+# runs on it, with HeartbeatSeconds 10 and TimeoutSeconds 60; sets ACT, SM and DEF (the file).
+new_flow() {
+  ACT=$(sfn create-activity --name "$(uid "cf-cli-$1")" | jget 'd["activityArn"]')
+  DEF=$WORK/definition.json
+  cat >"$DEF" <<JSON
+{
+  "Comment": "conformance: one activity task",
+  "StartAt": "Work",
+  "States": {
+    "Work": {"Type": "Task", "Resource": "$ACT", "HeartbeatSeconds": 10, "TimeoutSeconds": 60,
+             "ResultPath": "\$.result", "End": true}
+  }
+}
+JSON
+  SM=$(sfn create-state-machine --name "$(uid "cf-cli-$1")" --definition "file://$DEF" --role-arn "$ROLE" |
+    jget 'd["stateMachineArn"]')
+}
+
+cli_states_activity_worker() {
+  new_flow worker
+  # The definition arrived as the file holds it.
+  expect "$(sfn describe-state-machine --state-machine-arn "$SM" | jget "d['definition'] == open('$DEF').read()")" true \
+    "definition read back as the file holds it"
+  local exec out input
+  exec=$(sfn start-execution --state-machine-arn "$SM" --input '{"n": 1}' | jget 'd["executionArn"]')
+  get_task "$ACT"
+  expect "$TASK_INPUT" '{"n":1}' "task input"
+  expect "$(sfn send-task-heartbeat --task-token "$TOKEN")" "" "send-task-heartbeat output"
+  input=$("$PY" -c 'import json, sys; print(json.dumps({"taskToken": sys.argv[1], "output": "{\"ok\": true}"}))' "$TOKEN")
+  sfn send-task-success --cli-input-json "$input" >/dev/null
+  out=$(sfn describe-execution --execution-arn "$exec")
+  expect "$(jget 'd["status"]' <<<"$out")" SUCCEEDED status
+  expect "$(jget 'json.loads(d["output"])' <<<"$out")" '{"n": 1, "result": {"ok": true}}' output
+  # The CLI reads every page of the history (--page-size 2: four requests).
+  out=$(sfn get-execution-history --execution-arn "$exec" --page-size 2)
+  expect "$(jget '[[e["id"], e["previousEventId"], e["type"]] for e in d["events"]]' <<<"$out")" \
+    '[[1, 0, "ExecutionStarted"], [2, 0, "TaskStateEntered"], [3, 2, "ActivityScheduled"], [4, 3, "ActivityStarted"], [5, 4, "ActivitySucceeded"], [6, 5, "TaskStateExited"], [7, 6, "ExecutionSucceeded"]]' \
+    "history (id, previousEventId, type)"
+  expect "$(jget '[e["activityStartedEventDetails"]["workerName"] for e in d["events"] if e["type"] == "ActivityStarted"]' <<<"$out")" \
+    '["cli-worker"]' "ActivityStarted.workerName"
+  # The task is closed: its token is TaskTimedOut; a token the server never sealed is InvalidToken.
+  fails_with TaskTimedOut 254 $AWS stepfunctions send-task-heartbeat --task-token "$TOKEN"
+  fails_with TaskTimedOut 254 $AWS stepfunctions send-task-success --cli-input-json "$input"
+  fails_with InvalidToken 254 $AWS stepfunctions send-task-heartbeat --task-token forged-token
+}
+
+cli_states_stop_execution() {
+  new_flow stop
+  local exec
+  # StopExecution while the worker holds the task: ABORTED with the error and cause, and the token is dead.
+  exec=$(sfn start-execution --state-machine-arn "$SM" | jget 'd["executionArn"]')
+  get_task "$ACT"
+  sfn stop-execution --execution-arn "$exec" --error Stopped --cause "by the CLI" >/dev/null
+  expect "$(sfn describe-execution --execution-arn "$exec" | jget 'd["status"] + "|" + d.get("error", "") + "|" + d.get("cause", "")')" \
+    "ABORTED|Stopped|by the CLI" "stopped execution"
+  fails_with TaskTimedOut 254 $AWS stepfunctions send-task-failure --task-token "$TOKEN" --error Late
+}
+
+cli_states_faults() {
+  local name arn
+  # The error lines users see: the CLI's default retry settings (it does not retry these 400s).
+  unset AWS_MAX_ATTEMPTS
+  name=$(uid cf-cli-gone)
+  arn=$(sfn create-activity --name "$name" | jget 'd["activityArn"]')
+  expect "$(sfn create-activity --name "$name" | jget 'd["activityArn"]')" "$arn" "CreateActivity again (idempotent)"
+  sfn delete-activity --activity-arn "$arn"
+  fails_with ActivityDoesNotExist 254 $AWS stepfunctions describe-activity --activity-arn "$arn"
+  grep -q "^An error occurred (ActivityDoesNotExist) when calling the DescribeActivity operation: Activity Does Not Exist: '$arn'\$" "$WORK/err" ||
+    die "stderr: $(tr '\n' ' ' <"$WORK/err")"
+  fails_with InvalidName 254 $AWS stepfunctions create-activity --name "bad name"
+  grep -q "^An error occurred (InvalidName) when calling the CreateActivity operation: Invalid Name: 'bad name'\$" "$WORK/err" ||
+    die "stderr: $(tr '\n' ' ' <"$WORK/err")"
+  fails_with InvalidArn 254 $AWS stepfunctions describe-activity --activity-arn resize
+  grep -q "^An error occurred (InvalidArn) when calling the DescribeActivity operation: Invalid Arn: 'Invalid ARN prefix: resize'\$" "$WORK/err" ||
+    die "stderr: $(tr '\n' ' ' <"$WORK/err")"
+  echo '{"StartAt": "Nowhere", "States": {}}' >"$WORK/bad.json"
+  fails_with InvalidDefinition 254 $AWS stepfunctions create-state-machine --name "$(uid cf-cli-bad)" \
+    --definition "file://$WORK/bad.json" --role-arn "$ROLE"
+  fails_with InvalidToken 254 $AWS stepfunctions send-task-success --task-token forged-token --task-output '{}'
+}
+
 # "name group": group is - for features the server supports today.
 CASES=(
   "cli_lifecycle -"
@@ -305,6 +407,9 @@ CASES=(
   "cli_fault_exit_codes -"
   "cli_visibility_autopaginate visibility"
   "cli_tags tags"
+  "cli_states_activity_worker -"
+  "cli_states_stop_execution -"
+  "cli_states_faults -"
 )
 
 # ----------------------------------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ Only the standard library and boto3/botocore are used.
 
 import datetime
 import os
+import shutil
+import tempfile
 import time
 import uuid
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -20,28 +23,46 @@ from botocore.exceptions import ClientError
 CONFIG = Config(retries={"max_attempts": 1}, read_timeout=70)
 
 URL = None
-swf = None  # the client every case uses; set by connect
-MODEL = os.environ.get("CONFORMANCE_MODEL", "")
+swf = None  # the SWF client every case uses; set by connect
+states = None  # the Step Functions client every case uses; set by connect
+MODEL = os.environ.get("CONFORMANCE_MODEL", "")  # a newer SWF model (run.sh: swf/model/)
+SFN_MODEL = os.environ.get("CONFORMANCE_SFN_MODEL", "")  # a newer Step Functions model (run.sh: sfn/model/)
 
 
 def connect(url):
-    """Points the suite at url: sets URL and the shared client swf."""
-    global URL, swf
+    """Points the suite at url: sets URL and the shared clients swf and states."""
+    global URL, swf, states
     URL = url
     swf = new_client()
+    states = new_client(service="stepfunctions")
 
 
-def new_client(session=None):
-    """A further SWF client on URL (session: a boto3 Session, e.g. one that loads another model)."""
+def new_client(session=None, service="swf"):
+    """A further client of service on URL (session: a boto3 Session, e.g. one that loads another model)."""
     s = session or boto3
     return s.client(
-        "swf",
+        service,
         endpoint_url=URL,
         region_name="us-east-1",
         aws_access_key_id="x",
         aws_secret_access_key="y",
         config=CONFIG,
     )
+
+
+def client_with_model(service, api_version, path):
+    """A client of service on URL whose model is the file at path (a newer botocore service-2 JSON than the
+    installed botocore's), loaded through botocore's data path — the mechanism `aws configure add-model` uses."""
+    check(path and os.path.exists(path), "no %s model file at %r" % (service, path))
+    data = tempfile.mkdtemp(prefix="%s-model-" % service)
+    try:
+        os.makedirs(os.path.join(data, service, api_version))
+        shutil.copy(path, os.path.join(data, service, api_version, "service-2.json"))
+        session = botocore.session.get_session()
+        session.get_component("data_loader").search_paths.insert(0, data)
+        return new_client(boto3.session.Session(botocore_session=session), service=service)
+    finally:
+        shutil.rmtree(data)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -78,8 +99,11 @@ def eq(got, want, what):
 
 
 def raises(fault, fn, **kwargs):
-    """Calls fn(**kwargs) and expects the client's modeled exception class named fault."""
-    cls = getattr(swf.exceptions, fault)
+    """Calls fn(**kwargs) and expects the modeled exception class named fault of fn's client (swf, states…)."""
+    client = getattr(fn, "__self__", None)
+    if not hasattr(client, "exceptions"):  # a helper such as World.start: its faults are SWF's
+        client = swf
+    cls = getattr(client.exceptions, fault)
     try:
         fn(**kwargs)
     except cls as e:

@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 export CONFORMANCE_PENDING="${CONFORMANCE_PENDING-}"
 # The newer SWF model the DeleteActivityType/DeleteWorkflowType case loads into Debian's older botocore.
 export CONFORMANCE_MODEL="$PWD/swf/model/swf-2012-01-25.json"
+# And the newer Step Functions model, for ValidateStateMachineDefinition (botocore 1.29 predates it).
+export CONFORMANCE_SFN_MODEL="$PWD/sfn/model/states-2016-11-23.json"
 SUITE_LIMIT=${CONFORMANCE_SUITE_LIMIT:-240} # seconds per suite; both usually finish in about a minute
 
 for need in /usr/bin/aws /usr/bin/python3; do

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,69 @@ func TestSFN_StopExecution(t *testing.T) {
 	l, err := e.c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(sm)})
 	if err != nil || len(l.Executions) != 1 || l.Executions[0].Status != sfntypes.ExecutionStatusAborted {
 		t.Fatalf("ListExecutions = %+v, %v", l, err)
+	}
+}
+
+// ListExecutions with a statusFilter of a closed status: only the machine's executions that ended so, in
+// pages that the filter may leave short but never wrong. (The engine refused typeFilter with
+// closeStatusFilter, SWF's rule, so every closed statusFilter was a ValidationException.)
+func TestSFN_ListExecutionsStatusFilter(t *testing.T) {
+	t.Parallel()
+	e := newSFNEnv(t, 200*time.Millisecond)
+	ctx := t.Context()
+	sm := e.machine("filter", `{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}`)
+	waiting := e.machine("waiting", `{"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 600, "End": true}}}`)
+	var succeeded []string
+	for i := range 3 {
+		arn := e.start(sm, fmt.Sprintf("ok-%d", i), `{}`)
+		e.waitStatus(arn, sfntypes.ExecutionStatusSucceeded, 10*time.Second)
+		succeeded = append(succeeded, arn)
+	}
+	var aborted []string
+	for i := range 2 {
+		arn := e.start(waiting, fmt.Sprintf("stop-%d", i), `{}`)
+		if _, err := e.c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn)}); err != nil {
+			t.Fatalf("StopExecution: %v", err)
+		}
+		aborted = append(aborted, arn)
+	}
+	running := e.start(waiting, "running", `{}`)
+
+	list := func(machine string, status sfntypes.ExecutionStatus) []string {
+		t.Helper()
+		var arns []string
+		p := sfn.NewListExecutionsPaginator(e.c, &sfn.ListExecutionsInput{
+			StateMachineArn: aws.String(machine), StatusFilter: status, MaxResults: 1})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatalf("ListExecutions(%s, %s): %v", machine, status, err)
+			}
+			for _, x := range page.Executions {
+				if x.Status != status {
+					t.Errorf("ListExecutions(%s) lists %s, which is %s", status, aws.ToString(x.ExecutionArn), x.Status)
+				}
+				arns = append(arns, aws.ToString(x.ExecutionArn))
+			}
+		}
+		slices.Sort(arns)
+		return arns
+	}
+	slices.Sort(succeeded)
+	slices.Sort(aborted)
+	for _, c := range []struct {
+		machine string
+		status  sfntypes.ExecutionStatus
+		want    []string
+	}{
+		{sm, sfntypes.ExecutionStatusSucceeded, succeeded},
+		{sm, sfntypes.ExecutionStatusAborted, nil},
+		{waiting, sfntypes.ExecutionStatusAborted, aborted},
+		{waiting, sfntypes.ExecutionStatusSucceeded, nil},
+		{waiting, sfntypes.ExecutionStatusRunning, []string{running}},
+	} {
+		if got := list(c.machine, c.status); !slices.Equal(got, c.want) {
+			t.Errorf("ListExecutions(%s) = %v, want %v", c.status, got, c.want)
+		}
 	}
 }
