@@ -267,10 +267,7 @@ func TestSFN_ListExecutions(t *testing.T) {
 // execution at its next state transition, with States.Runtime "State machine <name> has been deleted."
 // (API reference, DeleteStateMachine; AWS re:Post knowledge-center/step-functions-stuck-deleting-status).
 func TestSFN_DeleteStateMachineWhileRunning(t *testing.T) {
-	t.Skip("openswf differs from AWS: DeleteStateMachine retires the machine at once (DescribeStateMachine " +
-		"answers StateMachineDoesNotExist, not status DELETING) and lets running executions finish, where AWS " +
-		"fails them at their next state transition with States.Runtime; doing it needs a DELETING state across " +
-		"DescribeStateMachine, StartExecution (StateMachineDeleting), CreateStateMachine and the decider")
+	t.Parallel()
 	e := newSFNEnv(t, 5*time.Second)
 	ctx := t.Context()
 	sm := e.machine("doomed", activityMachine)
@@ -283,6 +280,8 @@ func TestSFN_DeleteStateMachineWhileRunning(t *testing.T) {
 	if err != nil || dm.Status != sfntypes.StateMachineStatusDeleting {
 		t.Errorf("DescribeStateMachine while an execution runs = %+v, %v; want status DELETING", dm, err)
 	}
+	_, err = e.c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm)})
+	wantSFNFault(t, err, "StateMachineDeleting", sm)
 	if _, err := e.c.SendTaskSuccess(ctx, sendSuccess(task.TaskToken, `{}`)); err != nil {
 		t.Fatalf("SendTaskSuccess: %v", err)
 	}
