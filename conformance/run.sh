@@ -15,7 +15,7 @@ export CONFORMANCE_PENDING="${CONFORMANCE_PENDING-}"
 export CONFORMANCE_MODEL="$PWD/swf/model/swf-2012-01-25.json"
 # And the newer Step Functions model, for ValidateStateMachineDefinition (botocore 1.29 predates it).
 export CONFORMANCE_SFN_MODEL="$PWD/sfn/model/states-2016-11-23.json"
-SUITE_LIMIT=${CONFORMANCE_SUITE_LIMIT:-240} # seconds per suite; both usually finish in about a minute
+SUITE_LIMIT=${CONFORMANCE_SUITE_LIMIT:-480} # seconds per suite; the CLI suite takes two to three minutes (a CLI start-up is ~1 s)
 
 for need in /usr/bin/aws /usr/bin/python3; do
   [ -x "$need" ] || { echo "conformance: $need missing; run conformance/install-clients.sh" >&2; exit 1; }
