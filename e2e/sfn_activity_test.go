@@ -158,3 +158,17 @@ func TestSFN_TokensAndTheInternalDomain(t *testing.T) {
 		}
 	}
 }
+
+// An operation of the model that the server does not serve yet answers a modeled ValidationException that
+// says so, not an unknown operation.
+func TestSFN_OperationsNotYetServed(t *testing.T) {
+	t.Parallel()
+	srv := openswftest.New(t, openswftest.Options{})
+	c := newSFNClient(srv.URL)
+	_, err := c.ListStateMachineVersions(t.Context(), &sfn.ListStateMachineVersionsInput{
+		StateMachineArn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:m")})
+	wantSFNFault(t, err, "ValidationException", "ListStateMachineVersions is not supported by this server yet")
+	_, err = c.DescribeMapRun(t.Context(), &sfn.DescribeMapRunInput{
+		MapRunArn: aws.String("arn:aws:states:us-east-1:000000000000:mapRun:m/x:y")})
+	wantSFNFault(t, err, "ValidationException", "DescribeMapRun is not supported by this server yet")
+}

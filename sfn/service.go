@@ -79,7 +79,22 @@ func (s *Service) Register(srv *awsjson.Server) error {
 	if err != nil {
 		return fmt.Errorf("parse states model: %w", err)
 	}
-	return srv.RegisterOperations(m, s.operations())
+	ops := s.operations()
+	for _, name := range m.Operations() {
+		if _, ok := ops[name]; !ok {
+			ops[name] = notYet(name)
+		}
+	}
+	return srv.RegisterOperations(m, ops)
+}
+
+// notYet is the operation of the model this server does not serve yet (versions and aliases, redrive, map
+// runs, TestState, StartSyncExecution): a modeled ValidationException that says so, after the request has
+// passed the model's validation like any other.
+func notYet(name string) awsjson.Operation {
+	return awsjson.Operation{Handler: func(context.Context, []byte) (any, error) {
+		return nil, fault("ValidationException", fmt.Sprintf("%s is not supported by this server yet", name))
+	}}
 }
 
 // handle adapts a typed Step Functions operation.
