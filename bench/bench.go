@@ -212,8 +212,8 @@ type bencher struct {
 	clients []*http.Client // of the current run, closed at its end
 }
 
-// Run runs cfg's workloads one after another and returns one Result per workload. Progress goes to log.
-// It stops at the first error and returns the results it has.
+// Run runs cfg's workloads one after another, Runs times in turn, and returns one Result per workload.
+// Progress goes to log. It stops at the first error and returns the results of the runs it has.
 func Run(ctx context.Context, cfg Config, log io.Writer) ([]Result, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -225,19 +225,31 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 	b := &bencher{cfg: cfg, log: log, tmp: tmp, start: time.Now()}
-	var results []Result
-	for _, w := range cfg.Workloads {
-		var runs []Result
-		for i := range cfg.Runs {
+	// With several runs the workloads take turns (run 1 of each, then run 2 of each, …), so that a drift of a
+	// shared machine's load shifts the workloads alike and their ratios stay fair.
+	runs := make([][]Result, len(cfg.Workloads))
+	var runErr error
+rounds:
+	for i := range cfg.Runs {
+		for k, w := range cfg.Workloads {
 			b.logf("%s: run %d of %d", w, i+1, cfg.Runs)
 			r, err := b.runOnce(ctx, w)
 			if err != nil {
-				return results, fmt.Errorf("%s (run %d): %w", w, i+1, err)
+				runErr = fmt.Errorf("%s (run %d): %w", w, i+1, err)
+				break rounds
 			}
 			b.logf("%s: %s", w, r.line())
-			runs = append(runs, r)
+			runs[k] = append(runs[k], r)
 		}
-		results = append(results, combine(runs))
+	}
+	var results []Result
+	for _, rs := range runs {
+		if len(rs) > 0 {
+			results = append(results, combine(rs))
+		}
+	}
+	if runErr != nil {
+		return results, runErr
 	}
 	setEchoRatios(results)
 	return results, nil
