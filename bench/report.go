@@ -31,7 +31,7 @@ func (r Result) Extra() string {
 	case WorkloadSFNWakeup:
 		parts = append(parts, "latency = StartExecution ack to GetActivityTask answer")
 	case WorkloadSFNTransitions:
-		parts = append(parts, fmt.Sprintf("ops = states entered by %d executions; latency = execution start to stop", r.Tasks))
+		parts = append(parts, fmt.Sprintf("ops = states entered by %d executions; latency = StartExecution calls", r.Tasks))
 	case WorkloadSFNMap:
 		parts = append(parts, fmt.Sprintf("ops = tasks of a Map over %d items; latency = polls that got a task", r.Tasks))
 	case WorkloadTimers:
