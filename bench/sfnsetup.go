@@ -86,7 +86,7 @@ type sfnHeldTasks struct {
 	tokens     []string // in hand-out order
 }
 
-// startSFNTasks starts n executions of machine and takes each one's activity task, so that n tasks are held
+// startTasks starts n executions of machine and takes each one's activity task, so that n tasks are held
 // open with their tokens.
 func (e *sfnEnv) startTasks(ctx context.Context, machine string, n int) (*sfnHeldTasks, error) {
 	held := &sfnHeldTasks{executions: make([]string, n), tokens: make([]string, n)}
