@@ -89,8 +89,8 @@ type Config struct {
 	PollHold time.Duration
 	// Workloads are run in this order; default echo, heartbeat.
 	Workloads []string
-	// Client is ClientRaw (default) or ClientSDK: what sends the load of echo and heartbeat. Setup, and the
-	// other workloads, always use the SDK.
+	// Client is ClientRaw (default) or ClientSDK: what sends the load of echo, heartbeat and sfn-heartbeat.
+	// Setup, and the other workloads, always use the SDK.
 	Client string
 	// Workers is the number of concurrent workers of echo, heartbeat and workflows, the pollers of
 	// sfn-wakeup, the starters of sfn-transitions and the workers of sfn-map.
@@ -219,7 +219,8 @@ type Result struct {
 	// EchoRatio is heartbeat's (and sfn-heartbeat's) OpsPerSec over the echo's with the same client, when
 	// both ran.
 	EchoRatio float64
-	// HeartbeatRatio is sfn-heartbeat's OpsPerSec over heartbeat's with the same client, when both ran.
+	// HeartbeatRatio is sfn-heartbeat's OpsPerSec over heartbeat's with the same client, when both ran in
+	// one invocation: for runs that took turns, the median of the ratios of the runs of each turn.
 	HeartbeatRatio float64
 	// Tasks is the number of started activity tasks (timers, recovery), of scheduled ones (fanout), of Map
 	// items (sfn-map), or of executions (sfn-transitions).
