@@ -22,14 +22,20 @@ const (
 	WorkloadWorkflows = "workflows"
 	WorkloadRecovery  = "recovery"
 	WorkloadFanout    = "fanout"
+
+	WorkloadSFNHeartbeat   = "sfn-heartbeat"
+	WorkloadSFNWakeup      = "sfn-wakeup"
+	WorkloadSFNTransitions = "sfn-transitions"
+	WorkloadSFNMap         = "sfn-map"
 )
 
 // WorkloadNames lists every workload Run knows, in their documented order.
 func WorkloadNames() []string {
-	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout}
+	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout,
+		WorkloadSFNHeartbeat, WorkloadSFNWakeup, WorkloadSFNTransitions, WorkloadSFNMap}
 }
 
-// Client kinds for the load of echo and heartbeat.
+// Client kinds for the load of echo, heartbeat and sfn-heartbeat.
 const (
 	// ClientRaw posts pre-built AWS JSON 1.0 requests over a plain keep-alive net/http client.
 	ClientRaw = "raw"
@@ -46,6 +52,17 @@ const (
 	DefaultWorkflows   = 2000
 	DefaultPollHold    = time.Second
 	DefaultActivities  = maxActivitiesPerExecution
+	DefaultExecutions  = 100
+	DefaultLoops       = 25
+	DefaultItems       = 1000
+)
+
+// Bounds of sfn-transitions' loops and sfn-map's items: a Step Functions history holds at most 25,000
+// events, and an execution that reaches the limit fails. A loop of the transitions machine records 40
+// events (an entered and an exited event for each of its 20 states); an item of the Map about 7.
+const (
+	maxLoops = 600
+	maxItems = 3000
 )
 
 // maxActivitiesPerExecution is SWF's limit on open activity tasks in one workflow execution: the bench never
@@ -72,14 +89,16 @@ type Config struct {
 	PollHold time.Duration
 	// Workloads are run in this order; default echo, heartbeat.
 	Workloads []string
-	// Client is ClientRaw (default) or ClientSDK: what sends the load of echo and heartbeat. Setup, and the
-	// other workloads, always use the SDK.
+	// Client is ClientRaw (default) or ClientSDK: what sends the load of echo, heartbeat and sfn-heartbeat.
+	// Setup, and the other workloads, always use the SDK.
 	Client string
-	// Workers is the number of concurrent workers of echo, heartbeat and workflows.
+	// Workers is the number of concurrent workers of echo, heartbeat and workflows, the pollers of
+	// sfn-wakeup, the starters of sfn-transitions and the workers of sfn-map.
 	Workers int
-	// Duration is how long echo and heartbeat send load.
+	// Duration is how long echo, heartbeat and sfn-heartbeat send load, and sfn-wakeup starts executions.
 	Duration time.Duration
-	// Rate is the total offered rate of echo and heartbeat (requests per second), and of workflow starts;
+	// Rate is the total offered rate of echo, heartbeat and sfn-heartbeat (requests per second), and of
+	// workflow starts and sfn-wakeup's execution starts;
 	// 0 sends as fast as the workers can. With a rate, load is open-loop: each worker keeps its own schedule
 	// and latency is measured from the time a request was due, so a slow answer is not hidden by the wait it
 	// causes (coordinated omission). That latency includes the client's own lateness in waking up to send,
@@ -94,6 +113,12 @@ type Config struct {
 	// Activities is how many activity tasks fanout's one execution schedules, at most 1,000 (SWF's limit
 	// of open activities in an execution).
 	Activities int
+	// Executions is the number of executions sfn-transitions starts concurrently.
+	Executions int
+	// Loops is how many times each execution of sfn-transitions runs its loop of 20 states.
+	Loops int
+	// Items is the number of items, each an activity task, of sfn-map's Map.
+	Items int
 	// Runs repeats each workload; results report the median of the runs.
 	Runs int
 }
@@ -126,6 +151,15 @@ func (c Config) withDefaults() Config {
 	if c.Activities == 0 {
 		c.Activities = DefaultActivities
 	}
+	if c.Executions == 0 {
+		c.Executions = DefaultExecutions
+	}
+	if c.Loops == 0 {
+		c.Loops = DefaultLoops
+	}
+	if c.Items == 0 {
+		c.Items = DefaultItems
+	}
 	if c.Runs == 0 {
 		c.Runs = 1
 	}
@@ -149,8 +183,12 @@ func (c Config) validate() error {
 		return fmt.Errorf("workers %d: want at least 1", c.Workers)
 	case c.Duration < 0 || c.Rate < 0 || c.TimeoutRate < 0 || c.PollHold < 0:
 		return errors.New("duration, rate, timeout rate and poll hold may not be negative")
-	case c.Tasks < 1 || c.Workflows < 1 || c.Runs < 1:
-		return errors.New("tasks, workflows and runs must be at least 1")
+	case c.Tasks < 1 || c.Workflows < 1 || c.Runs < 1 || c.Executions < 1:
+		return errors.New("tasks, workflows, executions and runs must be at least 1")
+	case c.Loops < 1 || c.Loops > maxLoops:
+		return fmt.Errorf("loops %d: want 1 to %d, within Step Functions' 25,000 history events of an execution", c.Loops, maxLoops)
+	case c.Items < 1 || c.Items > maxItems:
+		return fmt.Errorf("items %d: want 1 to %d, within Step Functions' 25,000 history events of an execution", c.Items, maxItems)
 	case c.Activities < 1 || c.Activities > maxActivitiesPerExecution:
 		return fmt.Errorf("activities %d: want 1 to %d, SWF's limit of open activities in an execution", c.Activities, maxActivitiesPerExecution)
 	}
@@ -178,9 +216,14 @@ type Result struct {
 	// that one failing run is not hidden by a median.
 	Errors int64
 
-	// EchoRatio is heartbeat's OpsPerSec over the echo's with the same client, when both ran.
+	// EchoRatio is heartbeat's (and sfn-heartbeat's) OpsPerSec over the echo's with the same client, when
+	// both ran.
 	EchoRatio float64
-	// Tasks is the number of started activity tasks (timers, recovery).
+	// HeartbeatRatio is sfn-heartbeat's OpsPerSec over heartbeat's with the same client, when both ran in
+	// one invocation: for runs that took turns, the median of the ratios of the runs of each turn.
+	HeartbeatRatio float64
+	// Tasks is the number of started activity tasks (timers, recovery), of scheduled ones (fanout), of Map
+	// items (sfn-map), or of executions (sfn-transitions).
 	Tasks int
 	// DueRate is the rate at which the timers' deadlines actually came due (per second).
 	DueRate float64
@@ -192,8 +235,9 @@ type Result struct {
 	// ServerErrors counts the ERROR lines the server the bench started logged during the run.
 	ServerErrors int64
 	// ServerCPU is the CPU time (user and system) the server's process spent per op during the load (a
-	// call of echo and heartbeat, a completed workflow of workflows, a completed task of fanout), when the
-	// server is a child process of the bench; 0 otherwise.
+	// call of echo and the heartbeats, a completed workflow of workflows, a completed task of fanout and
+	// sfn-map, a task handed to a poller of sfn-wakeup with its start and completion, a state transition of
+	// sfn-transitions), when the server is a child process of the bench; 0 otherwise.
 	ServerCPU time.Duration
 
 	// Runs are the individual runs of a median result.
@@ -212,8 +256,8 @@ type bencher struct {
 	clients []*http.Client // of the current run, closed at its end
 }
 
-// Run runs cfg's workloads one after another and returns one Result per workload. Progress goes to log.
-// It stops at the first error and returns the results it has.
+// Run runs cfg's workloads one after another, Runs times in turn, and returns one Result per workload.
+// Progress goes to log. It stops at the first error and returns the results of the runs it has.
 func Run(ctx context.Context, cfg Config, log io.Writer) ([]Result, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -225,21 +269,34 @@ func Run(ctx context.Context, cfg Config, log io.Writer) ([]Result, error) {
 	}
 	defer os.RemoveAll(tmp)
 	b := &bencher{cfg: cfg, log: log, tmp: tmp, start: time.Now()}
-	var results []Result
-	for _, w := range cfg.Workloads {
-		var runs []Result
-		for i := range cfg.Runs {
+	// With several runs the workloads take turns (run 1 of each, then run 2 of each, …), so that a drift of a
+	// shared machine's load shifts the workloads alike and their ratios stay fair.
+	runs := make([][]Result, len(cfg.Workloads))
+	var runErr error
+rounds:
+	for i := range cfg.Runs {
+		for k, w := range cfg.Workloads {
 			b.logf("%s: run %d of %d", w, i+1, cfg.Runs)
 			r, err := b.runOnce(ctx, w)
 			if err != nil {
-				return results, fmt.Errorf("%s (run %d): %w", w, i+1, err)
+				runErr = fmt.Errorf("%s (run %d): %w", w, i+1, err)
+				break rounds
 			}
 			b.logf("%s: %s", w, r.line())
-			runs = append(runs, r)
+			runs[k] = append(runs[k], r)
 		}
-		results = append(results, combine(runs))
+	}
+	var results []Result
+	for _, rs := range runs {
+		if len(rs) > 0 {
+			results = append(results, combine(rs))
+		}
+	}
+	if runErr != nil {
+		return results, runErr
 	}
 	setEchoRatios(results)
+	setHeartbeatRatios(results)
 	return results, nil
 }
 
@@ -263,6 +320,14 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 		r, err = b.recovery(ctx, srv)
 	case WorkloadFanout:
 		r, err = b.fanout(ctx, srv)
+	case WorkloadSFNHeartbeat:
+		r, err = b.sfnHeartbeat(ctx, srv)
+	case WorkloadSFNWakeup:
+		r, err = b.sfnWakeup(ctx, srv)
+	case WorkloadSFNTransitions:
+		r, err = b.sfnTransitions(ctx, srv)
+	case WorkloadSFNMap:
+		r, err = b.sfnMap(ctx, srv)
 	}
 	// Close the run's client connections first: http.Server.Shutdown waits up to 5 s for a connection that
 	// was opened but never carried a request (the transport dials spares), and openswf serve shuts down so.
@@ -327,7 +392,8 @@ func combine(runs []Result) Result {
 	return r
 }
 
-// setEchoRatios sets EchoRatio on heartbeat results (and their runs) from the echo result of the same client.
+// setEchoRatios sets EchoRatio on heartbeat and sfn-heartbeat results (and their runs) from the echo result
+// of the same client.
 func setEchoRatios(results []Result) {
 	echo := map[string]float64{}
 	for _, r := range results {
@@ -338,12 +404,44 @@ func setEchoRatios(results []Result) {
 	for i := range results {
 		r := &results[i]
 		e := echo[r.Client]
-		if r.Workload != WorkloadHeartbeat || e == 0 {
+		if (r.Workload != WorkloadHeartbeat && r.Workload != WorkloadSFNHeartbeat) || e == 0 {
 			continue
 		}
 		r.EchoRatio = r.OpsPerSec / e
 		for j := range r.Runs {
 			r.Runs[j].EchoRatio = r.Runs[j].OpsPerSec / e
 		}
+	}
+}
+
+// setHeartbeatRatios sets HeartbeatRatio on sfn-heartbeat results from the heartbeat result of the same
+// client: Step Functions' SendTaskHeartbeat against SWF's RecordActivityTaskHeartbeat. Runs that took turns
+// are paired (run j of sfn-heartbeat against run j of heartbeat, which ran just before it) and the result's
+// ratio is the median of the pairs' ratios; otherwise the ratio is of the medians.
+func setHeartbeatRatios(results []Result) {
+	hb := map[string]Result{}
+	for _, r := range results {
+		if r.Workload == WorkloadHeartbeat && r.OpsPerSec > 0 {
+			hb[r.Client] = r
+		}
+	}
+	for i := range results {
+		r := &results[i]
+		h, ok := hb[r.Client]
+		if r.Workload != WorkloadSFNHeartbeat || !ok {
+			continue
+		}
+		r.HeartbeatRatio = r.OpsPerSec / h.OpsPerSec
+		if len(r.Runs) == 0 || len(r.Runs) != len(h.Runs) {
+			continue
+		}
+		ratios := make([]float64, len(r.Runs))
+		for j := range r.Runs {
+			if h.Runs[j].OpsPerSec > 0 {
+				r.Runs[j].HeartbeatRatio = r.Runs[j].OpsPerSec / h.Runs[j].OpsPerSec
+			}
+			ratios[j] = r.Runs[j].HeartbeatRatio
+		}
+		r.HeartbeatRatio = median(ratios)
 	}
 }

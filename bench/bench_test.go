@@ -90,6 +90,66 @@ func TestRun_Fanout(t *testing.T) {
 	}
 }
 
+func TestRun_HeartbeatAndSFNHeartbeat(t *testing.T) {
+	for _, client := range []string{ClientRaw, ClientSDK} {
+		t.Run(client, func(t *testing.T) {
+			results := mustRun(t, Config{
+				Workloads: []string{WorkloadHeartbeat, WorkloadSFNHeartbeat}, Client: client,
+				Workers: 4, Duration: 300 * time.Millisecond, Runs: 2,
+			})
+			for _, r := range results {
+				if r.Ops <= 0 || r.OpsPerSec <= 0 || r.Errors != 0 {
+					t.Errorf("%s: ops %d (%.0f/s), errors %d; want ops > 0 and no errors", r.Workload, r.Ops, r.OpsPerSec, r.Errors)
+				}
+			}
+			if r := results[1]; r.HeartbeatRatio <= 0 || r.Runs[0].HeartbeatRatio <= 0 || !strings.Contains(r.Extra(), "× heartbeat") {
+				t.Errorf("sfn-heartbeat: heartbeat ratio %v (runs %+v), extra %q; want > 0", r.HeartbeatRatio, r.Runs, r.Extra())
+			}
+		})
+	}
+}
+
+func TestRun_SFNWakeup(t *testing.T) {
+	for _, rate := range []float64{0, 50} {
+		results := mustRun(t, Config{Workloads: []string{WorkloadSFNWakeup}, Workers: 4, Duration: 300 * time.Millisecond, Rate: rate})
+		r := results[0]
+		if r.Ops <= 0 || r.Errors != 0 || r.Max < r.P50 {
+			t.Errorf("sfn-wakeup at rate %v: %d tasks, %d errors, p50 %v max %v; want tasks and no errors", rate, r.Ops, r.Errors, r.P50, r.Max)
+		}
+	}
+}
+
+func TestRun_SFNTransitions(t *testing.T) {
+	results := mustRun(t, Config{Workloads: []string{WorkloadSFNTransitions}, Workers: 4, Executions: 6, Loops: 3})
+	r := results[0]
+	if want := int64(6 * (3*sfnLoopStates + 1)); r.Ops != want || r.Errors != 0 || r.OpsPerSec <= 0 {
+		t.Errorf("sfn-transitions: %d transitions (%.0f/s), %d errors; want %d and none", r.Ops, r.OpsPerSec, r.Errors, want)
+	}
+}
+
+func TestRun_SFNMap(t *testing.T) {
+	results := mustRun(t, Config{Workloads: []string{WorkloadSFNMap}, Workers: 8, Items: 60})
+	r := results[0]
+	if r.Ops != 60 || r.Errors != 0 || r.OpsPerSec <= 0 || r.Tasks != 60 {
+		t.Errorf("sfn-map: %d of %d completed (%.0f/s), %d errors; want 60 and none", r.Ops, r.Tasks, r.OpsPerSec, r.Errors)
+	}
+	if r.P50 <= 0 || r.Max < r.P50 {
+		t.Errorf("sfn-map: poll latency p50 %v max %v", r.P50, r.Max)
+	}
+}
+
+func TestLoopMachine_Shape(t *testing.T) {
+	def := loopMachine()
+	for _, want := range []string{`"S01"`, `"S19": {"Type": "Pass", "Next": "Check"}`, `"Check": {"Type": "Choice"`, `"Done": {"Type": "Succeed"}`} {
+		if !strings.Contains(def, want) {
+			t.Errorf("loop machine lacks %s:\n%s", want, def)
+		}
+	}
+	if strings.Contains(def, `"S20"`) {
+		t.Errorf("loop machine has 20 Pass states, want 19 and a Choice:\n%s", def)
+	}
+}
+
 func TestRun_Timers(t *testing.T) {
 	results := mustRun(t, Config{Workloads: []string{WorkloadTimers}, Tasks: 50, TimeoutRate: 50})
 	r := results[0]
@@ -122,6 +182,11 @@ func TestConfig_Validate(t *testing.T) {
 		{"recovery child", Config{Workloads: []string{WorkloadRecovery}, ServerExec: "openswf"}, ""},
 		{"fanout over SWF's limit", Config{Workloads: []string{WorkloadFanout}, Activities: 1001}, "activities 1001"},
 		{"negative rate", Config{Rate: -1}, "negative"},
+		{"sfn workloads", Config{Workloads: []string{WorkloadSFNHeartbeat, WorkloadSFNWakeup, WorkloadSFNTransitions, WorkloadSFNMap}}, ""},
+		{"negative executions", Config{Workloads: []string{WorkloadSFNTransitions}, Executions: -1}, "executions"},
+		{"loops over the history limit", Config{Workloads: []string{WorkloadSFNTransitions}, Loops: 601}, "loops 601"},
+		{"items over the history limit", Config{Workloads: []string{WorkloadSFNMap}, Items: 3001}, "items 3001"},
+		{"no items", Config{Workloads: []string{WorkloadSFNMap}, Items: -1}, "items -1"},
 	} {
 		err := tc.cfg.withDefaults().validate()
 		switch {
@@ -147,6 +212,33 @@ func TestCombine_MediansAndTotalErrors(t *testing.T) {
 	setEchoRatios(results)
 	if results[0].EchoRatio != 0.5 || results[0].Runs[1].EchoRatio != 0.75 {
 		t.Errorf("echo ratios %v (runs %v), want 0.5 (second run 0.75)", results[0].EchoRatio, results[0].Runs[1].EchoRatio)
+	}
+}
+
+// sfn-heartbeat's ratio pairs each run with heartbeat's run of the same turn and takes the median of the
+// pairs, not the ratio of the medians.
+func TestSetHeartbeatRatios_PairsRuns(t *testing.T) {
+	hb := combine([]Result{
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 100},
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 200},
+		{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 400},
+	})
+	sfnHB := combine([]Result{
+		{Workload: WorkloadSFNHeartbeat, Client: ClientRaw, OpsPerSec: 90},
+		{Workload: WorkloadSFNHeartbeat, Client: ClientRaw, OpsPerSec: 200},
+		{Workload: WorkloadSFNHeartbeat, Client: ClientRaw, OpsPerSec: 380},
+	})
+	other := Result{Workload: WorkloadSFNHeartbeat, Client: ClientSDK, OpsPerSec: 50}
+	results := []Result{hb, sfnHB, other}
+	setHeartbeatRatios(results)
+	if got := results[1].HeartbeatRatio; got != 0.95 {
+		t.Errorf("ratio %v, want 0.95 (the median of 0.9, 1.0 and 0.95)", got)
+	}
+	if got := results[1].Runs[0].HeartbeatRatio; got != 0.9 {
+		t.Errorf("first run's ratio %v, want 0.9", got)
+	}
+	if got := results[2].HeartbeatRatio; got != 0 {
+		t.Errorf("ratio of the sdk result without an sdk heartbeat %v, want 0", got)
 	}
 }
 

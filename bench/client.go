@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/swf"
 )
 
@@ -65,12 +66,37 @@ func (b *bencher) loadClient(url string) *swf.Client {
 // A call is one operation of one worker; drive calls it in a loop.
 type call func(ctx context.Context) error
 
+// heartbeatAPI says which API's heartbeat a call records.
+type heartbeatAPI int
+
+const (
+	// apiSWF is SWF's RecordActivityTaskHeartbeat.
+	apiSWF heartbeatAPI = iota
+	// apiSFN is Step Functions' SendTaskHeartbeat.
+	apiSFN
+)
+
 // heartbeatCalls returns, for each task token, a call recording a heartbeat on url with the configured
-// client.
+// client, through SWF's RecordActivityTaskHeartbeat.
 func (b *bencher) heartbeatCalls(url string, tokens []string) []call {
+	return b.apiHeartbeatCalls(apiSWF, url, tokens)
+}
+
+// apiHeartbeatCalls returns, for each task token, a call recording a heartbeat on url through api with the
+// configured client.
+func (b *bencher) apiHeartbeatCalls(api heartbeatAPI, url string, tokens []string) []call {
 	calls := make([]call, len(tokens))
-	switch b.cfg.Client {
-	case ClientSDK:
+	switch {
+	case b.cfg.Client == ClientSDK && api == apiSFN:
+		c := b.sfnLoadClient(url)
+		for i, tok := range tokens {
+			in := &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(tok)}
+			calls[i] = func(ctx context.Context) error {
+				_, err := c.SendTaskHeartbeat(ctx, in)
+				return err
+			}
+		}
+	case b.cfg.Client == ClientSDK:
 		c := b.loadClient(url)
 		for i, tok := range tokens {
 			in := &swf.RecordActivityTaskHeartbeatInput{TaskToken: aws.String(tok)}
@@ -81,29 +107,35 @@ func (b *bencher) heartbeatCalls(url string, tokens []string) []call {
 		}
 	default:
 		hc := b.httpClient(b.cfg.Workers + 64)
+		target, service := "SimpleWorkflowService.RecordActivityTaskHeartbeat", "swf"
+		if api == apiSFN {
+			target, service = "AWSStepFunctions.SendTaskHeartbeat", "states"
+		}
 		for i, tok := range tokens {
-			calls[i] = rawHeartbeat(hc, url, tok)
+			calls[i] = rawHeartbeat(hc, url, target, service, tok)
 		}
 	}
 	return calls
 }
 
-// rawAuthorization is a well-formed SigV4 Authorization header with a dummy signature: servers that only
-// parse it accept it, as they accept any credentials.
-const rawAuthorization = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/swf/aws4_request, " +
-	"SignedHeaders=content-type;host;x-amz-date;x-amz-target, " +
-	"Signature=0000000000000000000000000000000000000000000000000000000000000000"
+// rawAuthorization is a well-formed SigV4 Authorization header for service with a dummy signature: servers
+// that only parse it accept it, as they accept any credentials.
+func rawAuthorization(service string) string {
+	return "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/" + service + "/aws4_request, " +
+		"SignedHeaders=content-type;host;x-amz-date;x-amz-target, " +
+		"Signature=0000000000000000000000000000000000000000000000000000000000000000"
+}
 
-// rawHeartbeat returns a call that posts a pre-built RecordActivityTaskHeartbeat request for token. The
-// header map is built once and reused: a worker has one request in flight at a time, and the transport
-// only reads it.
-func rawHeartbeat(hc *http.Client, url, token string) call {
+// rawHeartbeat returns a call that posts a pre-built heartbeat request (X-Amz-Target target, signed for
+// service) for token. The header map is built once and reused: a worker has one request in flight at a
+// time, and the transport only reads it.
+func rawHeartbeat(hc *http.Client, url, target, service, token string) call {
 	body, _ := json.Marshal(map[string]string{"taskToken": token}) // a string map cannot fail to marshal
 	hdr := http.Header{
 		"Content-Type":  {"application/x-amz-json-1.0"},
-		"X-Amz-Target":  {"SimpleWorkflowService.RecordActivityTaskHeartbeat"},
+		"X-Amz-Target":  {target},
 		"X-Amz-Date":    {"20260101T000000Z"},
-		"Authorization": {rawAuthorization},
+		"Authorization": {rawAuthorization(service)},
 	}
 	return func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))

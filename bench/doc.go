@@ -1,6 +1,7 @@
-// Package bench measures an SWF endpoint the way its users feel it: heartbeats per second and their latency,
-// heartbeat-timeout lateness with many open tasks, workflows completed per second, and the time a server
-// takes to answer again after a crash. `openswf-bench` (cmd/openswf-bench) is its command line; Run is the whole tool.
+// Package bench measures an SWF and Step Functions endpoint the way its users feel it: heartbeats per
+// second and their latency, heartbeat-timeout lateness with many open tasks, workflows completed per second,
+// the time a server takes to answer again after a crash, and Step Functions' heartbeats, task wake-ups,
+// state transitions and Map fan-out. `openswf-bench` (cmd/openswf-bench) is its command line; Run is the whole tool.
 //
 // The bench drives any SWF-compatible endpoint (Config.Endpoint), so other servers are measured the same way.
 // Without an endpoint it starts openswf itself on a fresh SQLite file for every run of a workload: as a child
@@ -25,6 +26,16 @@
 //     deciders and activity workers; workflows completed per second and end-to-end latency;
 //   - recovery: Tasks open started tasks, then SIGKILL and a restart on the same database; the time from
 //     process start to the first successful answer.
+//   - fanout: one execution schedules Activities activity tasks that Workers workers take and complete;
+//   - sfn-heartbeat: heartbeat through Step Functions' SendTaskHeartbeat, each worker holding the task of
+//     one execution of a one-Task state machine; with the ratio to heartbeat when both ran in the same
+//     invocation (run them together: `--workload heartbeat,sfn-heartbeat`, whose runs then take turns);
+//   - sfn-wakeup: Workers GetActivityTask pollers waiting while executions of a one-Task machine start, one
+//     at a time or at Rate; latency from the StartExecution acknowledgement to the poller's answer;
+//   - sfn-transitions: Executions executions of a loop of 20 Pass and Choice states, Loops times each,
+//     started concurrently; state transitions per second;
+//   - sfn-map: an inline Map over Items items, each an activity task, with Workers workers; tasks per second
+//     and poll latency.
 //
 // Tasks are spread over executions the way users usually run them, which also lets a server hand them out in
 // parallel: one task per execution for heartbeat, tasksPerExecution (10) for timers and recovery, never more

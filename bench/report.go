@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Extra is the workload-specific note of a result's table row: the ratio to echo, the timers' due rate and
+// Extra is the workload-specific note of a result's table row: the ratios to echo and to heartbeat, the timers' due rate and
 // peak RSS, the recovery's listening time and task count, the server's logged errors.
 func (r Result) Extra() string {
 	var parts []string
@@ -21,6 +21,19 @@ func (r Result) Extra() string {
 		if r.EchoRatio > 0 {
 			parts = append(parts, fmt.Sprintf("%.2f× echo", r.EchoRatio))
 		}
+	case WorkloadSFNHeartbeat:
+		if r.HeartbeatRatio > 0 {
+			parts = append(parts, fmt.Sprintf("%.2f× heartbeat", r.HeartbeatRatio))
+		}
+		if r.EchoRatio > 0 {
+			parts = append(parts, fmt.Sprintf("%.2f× echo", r.EchoRatio))
+		}
+	case WorkloadSFNWakeup:
+		parts = append(parts, "latency = StartExecution ack to GetActivityTask answer")
+	case WorkloadSFNTransitions:
+		parts = append(parts, fmt.Sprintf("ops = states entered by %d executions; latency = StartExecution calls", r.Tasks))
+	case WorkloadSFNMap:
+		parts = append(parts, fmt.Sprintf("ops = tasks of a Map over %d items; latency = polls that got a task", r.Tasks))
 	case WorkloadTimers:
 		parts = append(parts, fmt.Sprintf("latency = timeout lateness; %d tasks due at %.0f/s", r.Tasks, r.DueRate))
 		if r.PeakRSS > 0 {
@@ -71,32 +84,33 @@ func WriteTable(w io.Writer, results []Result) error {
 
 // jsonResult is a Result on the wire: durations in milliseconds.
 type jsonResult struct {
-	Workload     string       `json:"workload"`
-	Client       string       `json:"client"`
-	Workers      int          `json:"workers"`
-	Ops          int64        `json:"ops"`
-	ElapsedMs    float64      `json:"elapsedMs"`
-	OpsPerSec    float64      `json:"opsPerSec"`
-	P50Ms        float64      `json:"p50Ms"`
-	P99Ms        float64      `json:"p99Ms"`
-	MaxMs        float64      `json:"maxMs"`
-	Errors       int64        `json:"errors"`
-	Extra        string       `json:"extra,omitempty"`
-	EchoRatio    float64      `json:"echoRatio,omitempty"`
-	Tasks        int          `json:"tasks,omitempty"`
-	DueRate      float64      `json:"dueRate,omitempty"`
-	PeakRSS      int64        `json:"peakRssBytes,omitempty"`
-	ListeningMs  float64      `json:"listeningMs,omitempty"`
-	ServerErrors int64        `json:"serverErrors,omitempty"`
-	ServerCPUUs  float64      `json:"serverCpuMicrosPerOp,omitempty"`
-	Runs         []jsonResult `json:"runs,omitempty"`
+	Workload       string       `json:"workload"`
+	Client         string       `json:"client"`
+	Workers        int          `json:"workers"`
+	Ops            int64        `json:"ops"`
+	ElapsedMs      float64      `json:"elapsedMs"`
+	OpsPerSec      float64      `json:"opsPerSec"`
+	P50Ms          float64      `json:"p50Ms"`
+	P99Ms          float64      `json:"p99Ms"`
+	MaxMs          float64      `json:"maxMs"`
+	Errors         int64        `json:"errors"`
+	Extra          string       `json:"extra,omitempty"`
+	EchoRatio      float64      `json:"echoRatio,omitempty"`
+	HeartbeatRatio float64      `json:"heartbeatRatio,omitempty"`
+	Tasks          int          `json:"tasks,omitempty"`
+	DueRate        float64      `json:"dueRate,omitempty"`
+	PeakRSS        int64        `json:"peakRssBytes,omitempty"`
+	ListeningMs    float64      `json:"listeningMs,omitempty"`
+	ServerErrors   int64        `json:"serverErrors,omitempty"`
+	ServerCPUUs    float64      `json:"serverCpuMicrosPerOp,omitempty"`
+	Runs           []jsonResult `json:"runs,omitempty"`
 }
 
 func toJSON(r Result) jsonResult {
 	j := jsonResult{
 		Workload: r.Workload, Client: r.Client, Workers: r.Workers, Ops: r.Ops, ElapsedMs: ms(r.Elapsed),
 		OpsPerSec: r.OpsPerSec, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max), Errors: r.Errors,
-		Extra: r.Extra(), EchoRatio: r.EchoRatio, Tasks: r.Tasks, DueRate: r.DueRate, PeakRSS: r.PeakRSS,
+		Extra: r.Extra(), EchoRatio: r.EchoRatio, HeartbeatRatio: r.HeartbeatRatio, Tasks: r.Tasks, DueRate: r.DueRate, PeakRSS: r.PeakRSS,
 		ListeningMs: ms(r.Listening), ServerErrors: r.ServerErrors,
 		ServerCPUUs: float64(r.ServerCPU) / float64(time.Microsecond),
 	}

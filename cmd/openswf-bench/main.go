@@ -1,7 +1,8 @@
 // Command openswf-bench measures an SWF endpoint the way users load one: heartbeats and their latency
 // against an echo endpoint's, timer lateness with many open tasks, workflows completed per second, many
-// workers on one run, and recovery time after a crash. It is a command of its own so that the openswf
-// server binary links no AWS SDK.
+// workers on one run, recovery time after a crash, and Step Functions' heartbeats, task wake-ups, state
+// transitions and Map fan-out. It is a command of its own so that the openswf server binary links no AWS
+// SDK.
 //
 //	openswf-bench [--workload echo,heartbeat] [--server-exec ./openswf] [--endpoint URL] [flags]
 package main
