@@ -23,6 +23,8 @@ type contextObject struct {
 	hasRetry   bool   // Task, Parallel and Map show State.RetryCount
 	token      string // only while a Task evaluates its Parameters
 	item       *mapItem
+	// use is what the state reads of $$: value builds no more than that.
+	use ctxUse
 }
 
 type mapItem struct {
@@ -34,12 +36,17 @@ type mapItem struct {
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (c contextObject) value() any {
+	if c.use == ctxNone {
+		return nil // the state reads no $$
+	}
 	// Members in the order AWS writes them ($$ as a state's output, LocalStack test_context_object).
 	ex := NewObject()
 	ex.Set("Id", c.exec.ExecutionArn)
-	in, err := ParseJSON(c.exec.Input)
-	if err != nil {
-		in = NewObject()
+	in := any(NewObject())
+	if c.use == ctxWithInput {
+		if v, err := ParseJSON(c.exec.Input); err == nil {
+			in = v
+		}
 	}
 	ex.Set("Input", in)
 	ex.Set("StartTime", timeText(c.exec.StartTime))

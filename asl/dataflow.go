@@ -125,6 +125,30 @@ func compileNode(v any, where string, diags *[]Diagnostic) *template {
 	return &template{lit: v}
 }
 
+// readsInput reports whether evaluating the template may read its input ("$" paths, or intrinsic calls,
+// counted as reading it); false when it reads only the context object and literals.
+func (t *template) readsInput() bool {
+	if t == nil {
+		return false
+	}
+	for _, f := range t.fields {
+		switch {
+		case f.path != nil && !f.path.Context():
+			return true
+		case f.call != nil:
+			return true
+		case f.value != nil && f.value.readsInput():
+			return true
+		}
+	}
+	for _, e := range t.elems {
+		if e.readsInput() {
+			return true
+		}
+	}
+	return false
+}
+
 // eval builds the payload for one input.
 func (t *template) eval(s *scope) (any, error) {
 	switch {

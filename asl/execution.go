@@ -44,8 +44,9 @@ type Thread struct {
 
 	// Parallel and Map.
 	Children  []string   `json:"children,omitempty"`
-	Results   []string   `json:"results,omitempty"` // JSON text per branch or item; "" while unfinished
-	Items     string     `json:"items,omitempty"`   // Map: the items array, JSON text
+	Results   []string   `json:"results,omitempty"`   // JSON text per branch or item; "" while unfinished
+	Items     string     `json:"items,omitempty"`     // Map: the items array, JSON text (older states)
+	ItemTexts []string   `json:"itemTexts,omitempty"` // Map: each item, JSON text, parsed only when it starts
 	NextItem  int        `json:"nextItem,omitempty"`
 	Running   int        `json:"running,omitempty"`
 	Done      int        `json:"done,omitempty"`

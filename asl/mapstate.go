@@ -60,7 +60,12 @@ func (r *runner) startMap(th *Thread, s *state, effective, ctx any) {
 	}
 	r.emit(th, "MapStateStarted", &MapStateStartedEventDetails{Length: len(arr)})
 	th.Phase = phaseChildren
-	th.Items = EncodeJSON(arr)
+	// Each item is kept as its own text: a transition that starts the next item parses that one only,
+	// not the whole array (a Map over n items would parse n² items over its life).
+	th.Items, th.ItemTexts = "", make([]string, len(arr))
+	for i, item := range arr {
+		th.ItemTexts[i] = EncodeJSON(item)
+	}
 	th.Results = make([]string, len(arr))
 	th.Children, th.NextItem, th.Running, th.Done, th.Failures = nil, 0, 0, 0, 0
 	r.mapNext(th)
@@ -78,11 +83,11 @@ func (r *runner) mapNext(th *Thread) {
 	}
 	r.pumping[th.ID] = true
 	s := r.m.states[th.State]
-	items := r.items(th)
-	for !r.x.Closed && th.Phase == phaseChildren && th.NextItem < len(items) && (th.MaxConc == 0 || th.Running < th.MaxConc) {
+	n := r.itemCount(th)
+	for !r.x.Closed && th.Phase == phaseChildren && th.NextItem < n && (th.MaxConc == 0 || th.Running < th.MaxConc) {
 		i := th.NextItem
 		th.NextItem++
-		if !r.startItem(th, s, i, items[i]) {
+		if !r.startItem(th, s, i, r.item(th, i)) {
 			break
 		}
 	}
@@ -93,6 +98,24 @@ func (r *runner) mapNext(th *Thread) {
 	}
 }
 
+// itemCount is how many items the Map thread iterates over.
+func (r *runner) itemCount(th *Thread) int {
+	if th.ItemTexts != nil {
+		return len(th.ItemTexts)
+	}
+	return len(r.items(th))
+}
+
+// item is item i of the Map thread, parsed.
+func (r *runner) item(th *Thread, i int) any {
+	if th.ItemTexts != nil {
+		v, _ := ParseJSON(th.ItemTexts[i])
+		return v
+	}
+	return r.items(th)[i]
+}
+
+// items is the items of a Map thread of a state written before items were kept one by one.
 func (r *runner) items(th *Thread) []any {
 	if r.itemCache == nil {
 		r.itemCache = map[string][]any{}
@@ -113,7 +136,12 @@ func (r *runner) startItem(th *Thread, s *state, i int, item any) bool {
 	if s.itemSelector != nil {
 		ctx := r.context(th, s)
 		ctx.item = &mapItem{index: i, value: item}
-		mapInput, _ := applyInputPath(s.inputPath, th.input(), ctx.value())
+		// The Map's own input, for ItemSelector's "$" paths: parsed only when the selector reads it (a
+		// selector of $$.Map.Item alone, the usual one, does not).
+		var mapInput any
+		if s.itemSelector.readsInput() {
+			mapInput, _ = applyInputPath(s.inputPath, th.input(), ctx.value())
+		}
 		var err error
 		if input, err = s.itemSelector.eval(&scope{input: mapInput, ctx: ctx.value(), rng: r.x.rng(th, fmt.Sprint("item", i))}); err != nil {
 			r.abortChildren(th, s)

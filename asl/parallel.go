@@ -67,7 +67,7 @@ func (r *runner) childrenDone(th *Thread, s *state) {
 		}
 		result[i] = v
 	}
-	th.Phase, th.Children, th.Results, th.Items = "", nil, nil, ""
+	th.Phase, th.Children, th.Results, th.Items, th.ItemTexts = "", nil, nil, "", nil
 	r.complete(th, s, th.input(), result, r.context(th, s).value(), s.next)
 }
 

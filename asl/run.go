@@ -11,7 +11,7 @@ func (r *runner) enter(th *Thread, name string, input any) {
 	raw := EncodeJSON(input)
 	th.State, th.Input, th.EnteredAt = name, raw, r.now
 	th.Attempts, th.RetryCount, th.Phase, th.TaskID, th.TimerID = nil, 0, "", "", ""
-	th.Children, th.Results, th.Items, th.Effective, th.Resource, th.Tolerance = nil, nil, "", "", nil, nil
+	th.Children, th.Results, th.Items, th.ItemTexts, th.Effective, th.Resource, th.Tolerance = nil, nil, "", nil, "", nil, nil
 	typ := s.typ + "StateEntered"
 	r.emit(th, typ, &StateEnteredEventDetails{Name: name, Input: raw})
 	th.Entered = th.Last
@@ -31,7 +31,8 @@ func (r *runner) dataLimit(th *Thread) *Failure {
 
 // context builds $$ for the thread's current state.
 func (r *runner) context(th *Thread, s *state) contextObject {
-	c := contextObject{exec: r.x.Context, state: th.State, entered: th.EnteredAt, retryCount: th.RetryCount}
+	c := contextObject{exec: r.x.Context, state: th.State, entered: th.EnteredAt, retryCount: th.RetryCount,
+		use: s.ctxUse}
 	c.hasRetry = s.typ == "Task" || s.typ == "Parallel" || s.typ == "Map"
 	return c
 }

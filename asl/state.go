@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,66 @@ type state struct {
 	toleratedPercent     float64
 	toleratedPercentPath *Path
 	hasTolerance         bool
+
+	// ctxUse says what of the context object $$ the state's fields read: building $$ parses the
+	// execution's input, which a state that never reads $$.Execution.Input should not pay for at every
+	// transition (a Map over many items would pay it once per item).
+	ctxUse ctxUse
+}
+
+// ctxUse is what a state reads of the context object.
+type ctxUse uint8
+
+const (
+	ctxNone      ctxUse = iota // no $$ anywhere in the state
+	ctxNoInput                 // $$, but never the execution's input
+	ctxWithInput               // $$ that may reach the execution's input
+)
+
+// contextUse scans a state's definition (its nested branches included, to err on the safe side) for the
+// context paths its strings hold.
+func contextUse(v any) ctxUse {
+	use := ctxNone
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case *Object:
+			for _, k := range v.keys {
+				walk(k)
+				walk(v.vals[k])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case string:
+			for rest := v; ; {
+				i := strings.Index(rest, "$$")
+				if i < 0 {
+					break
+				}
+				rest = rest[i+2:]
+				use = max(use, ctxNoInput)
+				if !safeContextPath(rest) {
+					use = ctxWithInput
+				}
+			}
+		}
+	}
+	walk(v)
+	return use
+}
+
+// safeContextPath reports whether what follows a "$$" surely names a part of the context object other than
+// the execution's input.
+func safeContextPath(rest string) bool {
+	for _, p := range []string{".State", ".Task", ".Map", ".StateMachine", ".Execution.Id", ".Execution.Name",
+		".Execution.StartTime", ".Execution.RoleArn", ".Execution.RedriveCount"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // retrier is one element of Retry.
@@ -90,6 +151,7 @@ func (m *Machine) readState(r *reader, name string, v any, loc, scope string) *s
 		return nil
 	}
 	s := &state{name: name, scope: scope, loc: loc}
+	s.ctxUse = contextUse(f.o)
 	f.require("Type")
 	s.typ = f.str("Type")
 	allowed, known := allowedFields[s.typ]
