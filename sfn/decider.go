@@ -39,6 +39,49 @@ type decider struct {
 
 	mu       sync.Mutex
 	machines map[string]*parsedMachine // by name "/" revision
+	// states keeps, by run id, the decoded state of each run's last decision with the exact bytes it was
+	// encoded to: when the engine hands those same bytes back (the run's next transition), the state needs
+	// no decoding. An entry is taken out when used, so that a decision the engine then discards leaves no
+	// changed state behind.
+	states map[string]decodedState
+}
+
+// decodedState is a run's state as the decider last encoded it.
+type decodedState struct {
+	raw []byte
+	st  *runState
+}
+
+// maxDecoded bounds the decoded states kept; past it the cache starts again.
+const maxDecoded = 4096
+
+// takeState returns the decoded state of raw for a run, from the cache when raw is the very encoding the
+// decider last produced for it.
+func (d *decider) takeState(runID string, raw []byte) (*runState, error) {
+	d.mu.Lock()
+	c, ok := d.states[runID]
+	delete(d.states, runID)
+	d.mu.Unlock()
+	if ok && len(c.raw) == len(raw) && len(raw) > 0 && &c.raw[0] == &raw[0] {
+		return c.st, nil
+	}
+	st := &runState{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, st); err != nil {
+			return nil, fmt.Errorf("read the interpreter's state: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// keepState remembers a run's state with its encoding.
+func (d *decider) keepState(runID string, raw []byte, st *runState) {
+	d.mu.Lock()
+	if len(d.states) >= maxDecoded {
+		d.states = map[string]decodedState{}
+	}
+	d.states[runID] = decodedState{raw: raw, st: st}
+	d.mu.Unlock()
 }
 
 // parsedMachine is a revision with its definition parsed.
@@ -134,12 +177,11 @@ func (d *decider) revision(ctx context.Context, name, version string) (*parsedMa
 // Decide implements engine.Decider.
 func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.DecideOutput, error) {
 	x := in.Execution
-	var st runState
-	if len(x.DeciderState) > 0 {
-		if err := json.Unmarshal(x.DeciderState, &st); err != nil {
-			return engine.DecideOutput{}, fmt.Errorf("read the interpreter's state: %w", err)
-		}
+	stp, err := d.takeState(x.RunID, x.DeciderState)
+	if err != nil {
+		return engine.DecideOutput{}, err
 	}
+	st := *stp
 	if st.Tasks == nil {
 		st.Tasks = map[int64]taskEntry{}
 	}
@@ -173,6 +215,7 @@ func (d *decider) Decide(ctx context.Context, in engine.DecideInput) (engine.Dec
 	if err != nil {
 		return engine.DecideOutput{}, err
 	}
+	d.keepState(x.RunID, state, &st)
 	return engine.DecideOutput{Decisions: r.out, State: state}, nil
 }
 
@@ -197,8 +240,9 @@ func (r *round) env() asl.Env {
 		if err != nil || !p.local || !validName(p.names[0]) {
 			return false
 		}
-		_, err = r.d.s.activity(r.ctx, p.names[0])
-		return err == nil
+		// Through the engine's type cache: a Map schedules an activity task per item.
+		t, err := r.d.s.eng.LookupType(r.ctx, openswf.KindActivityType, Domain, p.names[0], activityVersion)
+		return err == nil && t.Status == openswf.StatusRegistered
 	}}
 }
 

@@ -54,7 +54,7 @@ func New(opts Options) *Service {
 		opts.Account = "000000000000"
 	}
 	s := &Service{opts: opts, model: sync.OnceValues(Model)}
-	s.decider = &decider{s: s, machines: map[string]*parsedMachine{}}
+	s.decider = &decider{s: s, machines: map[string]*parsedMachine{}, states: map[string]decodedState{}}
 	return s
 }
 
