@@ -174,6 +174,10 @@ type RespondDecisionInput struct {
 	ExecutionContext               string
 	TaskList                       *openswf.TaskList
 	TaskListScheduleToStartTimeout string
+	// NotPermitted, when set, holds for each decision whether the decider's principal may not make it (an
+	// API's access control decides): such a decision records its …Failed event with the cause
+	// OPERATION_NOT_PERMITTED instead of taking effect.
+	NotPermitted []bool
 }
 
 // RespondDecision completes a decision task and carries out its decisions in order. A decision that cannot
@@ -221,6 +225,10 @@ func (e *Engine) RespondDecision(ctx context.Context, in RespondDecisionInput) e
 				// Decisions after the one that closed the run have nothing to act on; past the history
 				// limit the run is terminated at commit.
 				break
+			}
+			if i < len(in.NotPermitted) && in.NotPermitted[i] {
+				dc.deny(&in.Decisions[i])
+				continue
 			}
 			if err := dc.apply(&in.Decisions[i]); err != nil {
 				return err
