@@ -31,6 +31,9 @@ type Options struct {
 	// Region and Account appear in domain ARNs.
 	Region  string
 	Account string
+	// Authorizer, when set, decides every operation and decision (access.go); nil lets every caller do
+	// everything.
+	Authorizer openswf.Authorizer
 }
 
 // Service serves the SWF API over an engine.
@@ -57,6 +60,11 @@ func (s *Service) Register(srv *awsjson.Server) error {
 		return fmt.Errorf("parse swf model: %w", err)
 	}
 	ops := s.operations()
+	if s.opts.Authorizer != nil {
+		for name, op := range ops {
+			ops[name] = s.withAccess(name, op)
+		}
+	}
 	return srv.RegisterOperations(m, ops)
 }
 
@@ -65,6 +73,9 @@ func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.O
 	domain := domainField(reflect.TypeFor[In]())
 	return awsjson.Typed(func(ctx context.Context, in *In) (any, error) {
 		if err := refuseInternal(reflect.ValueOf(in).Elem(), domain); err != nil {
+			return nil, err
+		}
+		if err := checkAccess(ctx, in); err != nil {
 			return nil, err
 		}
 		return fn(ctx, in)
@@ -318,7 +329,13 @@ func (s *Service) operations() map[string]awsjson.Operation {
 			}, nil
 		}),
 		"RespondDecisionTaskCompleted": handle(func(ctx context.Context, in *respondDecisionInput) (any, error) {
-			return none(e.RespondDecision(ctx, in.engine()))
+			req := in.engine()
+			denied, err := s.notPermitted(ctx, in.TaskToken, in.Decisions)
+			if err != nil {
+				return nil, err
+			}
+			req.NotPermitted = denied
+			return none(e.RespondDecision(ctx, req))
 		}),
 		"CountPendingDecisionTasks": handle(func(ctx context.Context, in *countPendingInput) (any, error) {
 			n, err := e.CountPending(ctx, openswf.TaskDecision, in.Domain, in.TaskList.Name)
