@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
 	"github.com/openswf/openswf/engine"
 )
@@ -29,6 +30,8 @@ type Options struct {
 	// Region and Account appear in every ARN.
 	Region  string
 	Account string
+	// Authorizer, when set, decides every operation (access.go); nil lets every caller do everything.
+	Authorizer openswf.Authorizer
 }
 
 // Service serves the Step Functions API over an engine.
@@ -80,6 +83,11 @@ func (s *Service) Register(srv *awsjson.Server) error {
 		return fmt.Errorf("parse states model: %w", err)
 	}
 	ops := s.operations()
+	if s.opts.Authorizer != nil {
+		for name, op := range ops {
+			ops[name] = s.withAccess(name, op)
+		}
+	}
 	for _, name := range m.Operations() {
 		if _, ok := ops[name]; !ok {
 			ops[name] = notYet(name)
@@ -97,9 +105,14 @@ func notYet(name string) awsjson.Operation {
 	}}
 }
 
-// handle adapts a typed Step Functions operation.
+// handle adapts a typed Step Functions operation, which access control checks first when it is on.
 func handle[In any](fn func(ctx context.Context, in *In) (any, error)) awsjson.Operation {
-	return awsjson.Typed(fn, toFault)
+	return awsjson.Typed(func(ctx context.Context, in *In) (any, error) {
+		if err := checkAccess(ctx, in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, in)
+	}, toFault)
 }
 
 // empty is the answer of operations whose output has no members.
