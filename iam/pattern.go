@@ -186,7 +186,7 @@ func (p *pattern) match(s string, ctx context) bool {
 	}
 	for i := first; i <= last; i++ {
 		found := false
-		for start := pos; start <= tailStart; {
+		for start := p.nextStart(p.pieces[i], s[:tailStart], pos); start <= tailStart; {
 			if end, ok := p.matchPiece(p.pieces[i], s[:tailStart], start, ctx); ok {
 				pos, found = end, true
 				break
@@ -195,7 +195,7 @@ func (p *pattern) match(s string, ctx context) bool {
 				break
 			}
 			_, size := utf8.DecodeRuneInString(s[start:])
-			start += size
+			start = p.nextStart(p.pieces[i], s[:tailStart], start+size)
 		}
 		if !found {
 			return false
@@ -204,8 +204,19 @@ func (p *pattern) match(s string, ctx context) bool {
 	return true
 }
 
-// suffixStart finds where piece must start to end exactly at the end of s, no earlier than min.
+// suffixStart finds where piece must start to end exactly at the end of s, no earlier than min. A piece
+// without '?' has one length once its variables are known, so it is tried at one place only.
 func (p *pattern) suffixStart(piece []atom, s string, min int, ctx context) (int, bool) {
+	if n, ok := pieceLen(piece, ctx); ok {
+		start := len(s) - n
+		if start < min {
+			return 0, false
+		}
+		if _, ok := p.matchPiece(piece, s, start, ctx); ok {
+			return start, true
+		}
+		return 0, false
+	}
 	for start := len(s); start >= min; start-- {
 		if start < len(s) && !utf8.RuneStart(s[start]) {
 			continue
@@ -215,6 +226,44 @@ func (p *pattern) suffixStart(piece []atom, s string, min int, ctx context) (int
 		}
 	}
 	return 0, false
+}
+
+// pieceLen returns the length in bytes of piece's text, which is fixed unless it holds a '?' (one rune
+// of one to four bytes) or a variable that cannot be substituted.
+func pieceLen(piece []atom, ctx context) (int, bool) {
+	n := 0
+	for i := range piece {
+		switch a := &piece[i]; a.kind {
+		case anyRuneAtom:
+			return 0, false
+		case variableAtom:
+			v, ok := ctx.variable(a.text)
+			switch {
+			case ok:
+				n += len(v)
+			case a.hasDef:
+				n += len(a.def)
+			default:
+				return 0, false
+			}
+		default:
+			n += len(a.text)
+		}
+	}
+	return n, true
+}
+
+// nextStart returns the first place at or after start where piece might match: where its leading
+// literal occurs, found by strings.Index, when the comparison keeps case; else start itself.
+func (p *pattern) nextStart(piece []atom, s string, start int) int {
+	if p.fold || len(piece) == 0 || piece[0].kind != literalAtom {
+		return start
+	}
+	i := strings.Index(s[start:], piece[0].text)
+	if i < 0 {
+		return len(s) + 1
+	}
+	return start + i
 }
 
 // matchPiece matches piece at s[start:] and returns where it ends.
