@@ -73,12 +73,9 @@ func decodeValue(dec *json.Decoder, depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, errors.New("document nested too deeply")
 	}
-	tok, err := dec.Token()
+	tok, err := token(dec)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("unexpected end of document")
-		}
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+		return nil, err
 	}
 	switch t := tok.(type) {
 	case nil:
@@ -103,14 +100,13 @@ func decodeValue(dec *json.Decoder, depth int) (*node, error) {
 				}
 				n.items = append(n.items, item)
 			}
-			_, err := dec.Token() // ']'
-			return n, err
+			return n, closeDelim(dec)
 		case '{':
 			n := &node{kind: objectNode}
 			for dec.More() {
-				tok, err := dec.Token()
+				tok, err := token(dec)
 				if err != nil {
-					return nil, fmt.Errorf("invalid JSON: %w", err)
+					return nil, err
 				}
 				name := tok.(string) // the decoder only yields strings as member names
 				if n.member(name) != nil {
@@ -122,11 +118,28 @@ func decodeValue(dec *json.Decoder, depth int) (*node, error) {
 				}
 				n.members = append(n.members, member{name, value})
 			}
-			_, err := dec.Token() // '}'
-			return n, err
+			return n, closeDelim(dec)
 		}
 	}
 	return nil, fmt.Errorf("invalid JSON: unexpected %v", tok)
+}
+
+// token reads the next token, naming a document cut short as such.
+func token(dec *json.Decoder) (json.Token, error) {
+	tok, err := dec.Token()
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, errors.New("unexpected end of document")
+	case err != nil:
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return tok, nil
+}
+
+// closeDelim reads the ']' or '}' that ends the array or object being decoded.
+func closeDelim(dec *json.Decoder) error {
+	_, err := token(dec)
+	return err
 }
 
 // member returns the value of the object member called name, or nil.
