@@ -1,5 +1,7 @@
 package iam
 
+import "strings"
+
 // Request is what a caller asks to do, as policies see it.
 type Request struct {
 	Action   string // "swf:PollForActivityTask", "states:StartExecution"
@@ -73,4 +75,24 @@ func anyMatch(patterns []pattern, s string, ctx context) bool {
 		}
 	}
 	return false
+}
+
+// context is a request's condition keys as the evaluation reads them: by name, case-insensitively.
+type context struct {
+	m map[string][]string
+}
+
+// values returns the values of key. Keys compare case-insensitively, as IAM's do; the exact spelling is
+// tried first because callers usually spell keys as policies do, and only then the whole map, which is
+// small, is searched. A key with no values is absent.
+func (c context) values(key string) []string {
+	if vs, ok := c.m[key]; ok {
+		return vs
+	}
+	for k, vs := range c.m {
+		if strings.EqualFold(k, key) {
+			return vs
+		}
+	}
+	return nil
 }
