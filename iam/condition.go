@@ -36,17 +36,18 @@ func parseConditions(n *node, variables bool) ([]condition, string) {
 		if len(block.members) == 0 {
 			return nil, "condition operator " + quote(opMember.name) + " has no keys"
 		}
-		for i, keyMember := range block.members {
+		keys := make(map[string]bool, len(block.members))
+		for _, keyMember := range block.members {
 			where := "condition " + opMember.name + " on " + quote(keyMember.name)
 			if keyMember.name == "" {
 				return nil, "condition operator " + quote(opMember.name) + " has an empty key"
 			}
-			for _, earlier := range block.members[:i] {
-				if strings.EqualFold(earlier.name, keyMember.name) {
-					// Keys are case-insensitive, so these two would be one key given twice.
-					return nil, where + ": key given twice (keys ignore case)"
-				}
+			lower := strings.ToLower(keyMember.name)
+			if keys[lower] {
+				// Keys are case-insensitive, so these two would be one key given twice.
+				return nil, where + ": key given twice (keys ignore case)"
 			}
+			keys[lower] = true
 			texts, problem := scalars(keyMember.value)
 			if problem != "" {
 				return nil, where + ": " + problem

@@ -103,13 +103,27 @@ func decodeValue(dec *json.Decoder, depth int) (*node, error) {
 			return n, closeDelim(dec)
 		case '{':
 			n := &node{kind: objectNode}
+			var seen map[string]bool // past a few members, so that a huge object is not quadratic
 			for dec.More() {
 				tok, err := token(dec)
 				if err != nil {
 					return nil, err
 				}
 				name := tok.(string) // the decoder only yields strings as member names
-				if n.member(name) != nil {
+				var dup bool
+				if len(n.members) < 8 {
+					dup = n.member(name) != nil
+				} else {
+					if seen == nil {
+						seen = make(map[string]bool)
+						for _, m := range n.members {
+							seen[m.name] = true
+						}
+					}
+					dup = seen[name]
+					seen[name] = true
+				}
+				if dup {
 					return nil, fmt.Errorf("duplicate member %q", name)
 				}
 				value, err := decodeValue(dec, depth+1)
