@@ -25,6 +25,7 @@ var allowedImports = map[string][]string{
 	".":                 {},
 	"awsjson":           {},
 	"asl":               {},
+	"iam":               {},
 	"engine":            {"."},
 	"sqlite":            {"."},
 	"storetest":         {"."},
