@@ -27,6 +27,10 @@ commands:
           OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), and for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
           OPENSWF_TLS_KEY): the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics,
           health at GET /healthz, all on --addr
+  rotate-token-key
+          add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
+          the new key signs the tokens issued from the next start on, the old ones still open theirs; with
+          --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
 `
 
 // Run runs the command named by args until ctx ends; logs go to logw.
@@ -37,6 +41,8 @@ func Run(ctx context.Context, args []string, logw io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], logw)
+	case "rotate-token-key":
+		return rotateTokenKey(ctx, args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
