@@ -153,10 +153,11 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log, TLS: cert})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns())
+	// SIGHUP is caught from before the listening line on, so that whoever waits for that line may send it.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns())
 	for {
 		select {
 		case err := <-errc:
