@@ -160,6 +160,11 @@ type Store interface {
 
 	// Secret returns the named server secret, creating it with create on first use.
 	Secret(ctx context.Context, name string, create func() ([]byte, error)) ([]byte, error)
+	// UpdateSecret replaces the named secret with what update makes of its current value (nil and false
+	// when there is none), atomically: two updates at once see each other's result, never the same value.
+	// It returns the value stored; an error of update changes nothing. update may be called more than once
+	// (a store may run a write again), so it must depend on old only.
+	UpdateSecret(ctx context.Context, name string, update func(old []byte, ok bool) ([]byte, error)) ([]byte, error)
 
 	// ListExecutions lists the runs q selects in q's order, at most q.Limit. A run's workflow id, type and
 	// tag list are indexed as they were when the run was created (they never change); its open state, close

@@ -2,6 +2,7 @@
 # openswf conformance suite, aws CLI half: drives a running openswf with Debian's aws CLI (/usr/bin/aws).
 #
 #   bash conformance/cli_suite.sh http://127.0.0.1:PORT
+#   CONFORMANCE_CA_BUNDLE=cert.pem bash conformance/cli_suite.sh https://127.0.0.1:PORT
 #
 # Every case is a function named cli_*; the runner runs each in a fresh `bash -e` under `timeout` (GNU timeout
 # kills the whole process group, so a hung aws process goes too) and prints one line per case:
@@ -30,6 +31,10 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_M
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_CA_BUNDLE PYTHONPATH
 export PYTHONNOUSERSITE=1
 AWS="/usr/bin/aws --endpoint-url $URL --region us-east-1"
+# An HTTPS endpoint's certificate is verified with CONFORMANCE_CA_BUNDLE (run.sh with CONFORMANCE_TLS=1).
+if [ -n "${CONFORMANCE_CA_BUNDLE:-}" ]; then
+  AWS="$AWS --ca-bundle $CONFORMANCE_CA_BUNDLE"
+fi
 
 # ----------------------------------------------------------------------------------------------------------
 # Helpers (used inside cases, which run under `set -eE`)

@@ -25,6 +25,9 @@ CONFIG = Config(retries={"max_attempts": 1}, read_timeout=70)
 URL = None
 swf = None  # the SWF client every case uses; set by connect
 states = None  # the Step Functions client every case uses; set by connect
+# The CA bundle that verifies an HTTPS endpoint's certificate (run.sh with CONFORMANCE_TLS=1); botocore's own
+# bundle when unset.
+CA_BUNDLE = os.environ.get("CONFORMANCE_CA_BUNDLE") or None
 MODEL = os.environ.get("CONFORMANCE_MODEL", "")  # a newer SWF model (run.sh: swf/model/)
 SFN_MODEL = os.environ.get("CONFORMANCE_SFN_MODEL", "")  # a newer Step Functions model (run.sh: sfn/model/)
 
@@ -47,6 +50,7 @@ def new_client(session=None, service="swf"):
         aws_access_key_id="x",
         aws_secret_access_key="y",
         config=CONFIG,
+        verify=CA_BUNDLE,
     )
 
 

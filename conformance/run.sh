@@ -6,7 +6,9 @@
 #
 # Cases of features still being built belong to the groups listed in CONFORMANCE_PENDING: they run, and are
 # reported as PENDING instead of failing. Remove a group from the default below when its feature lands.
-# CONFORMANCE_ONLY=REGEX runs only the matching cases of both suites. See conformance/README.md.
+# CONFORMANCE_ONLY=REGEX runs only the matching cases of both suites. CONFORMANCE_TLS=1 serves HTTPS with a
+# self-signed certificate made with openssl, which both suites verify (CONFORMANCE_CA_BUNDLE: boto3's verify=,
+# the CLI's --ca-bundle). See conformance/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,8 +39,24 @@ trap 'exit 130' INT TERM
 echo "== conformance: build"
 go build -o "$tmp/openswf" ./cmd/openswf
 
+tls_args=()
+scheme=http
+if [ "${CONFORMANCE_TLS:-}" = 1 ]; then
+  echo "== conformance: make a self-signed certificate"
+  # RSA for the oldest of the clients' TLS stacks; the address in subjectAltName, which verification needs.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=openswf-conformance \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -addext "basicConstraints=critical,CA:TRUE" \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>"$tmp/openssl.log" ||
+    { echo "conformance: openssl could not make a certificate:" >&2; cat "$tmp/openssl.log" >&2; exit 1; }
+  tls_args=(--tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem")
+  scheme=https
+  export CONFORMANCE_CA_BUNDLE="$tmp/cert.pem"
+else
+  unset CONFORMANCE_CA_BUNDLE
+fi
+
 echo "== conformance: start openswf"
-"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$tmp/openswf.db" --poll-hold 3s >"$tmp/server.log" 2>&1 &
+"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$tmp/openswf.db" --poll-hold 3s "${tls_args[@]}" >"$tmp/server.log" 2>&1 &
 pid=$!
 addr=""
 for _ in $(seq 1 100); do
@@ -52,17 +70,18 @@ if [ -z "$addr" ]; then
   cat "$tmp/server.log" >&2
   exit 1
 fi
-url="http://$addr"
+url="$scheme://$addr"
 
 # Wait until it answers a request (any AWS JSON answer will do).
-PYTHONNOUSERSITE=1 /usr/bin/python3 - "$url" <<'EOF'
-import sys, time, urllib.error, urllib.request
+PYTHONNOUSERSITE=1 /usr/bin/python3 - "$url" "${CONFORMANCE_CA_BUNDLE:-}" <<'EOF'
+import ssl, sys, time, urllib.error, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[2]) if sys.argv[2] else None
 deadline = time.monotonic() + 10
 while True:
     req = urllib.request.Request(sys.argv[1], data=b'{"registrationStatus":"REGISTERED"}', headers={
         "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "SimpleWorkflowService.ListDomains"})
     try:
-        urllib.request.urlopen(req, timeout=2).read()
+        urllib.request.urlopen(req, timeout=2, context=ctx).read()
         break
     except urllib.error.HTTPError:
         break  # it answered, if only to refuse the unsigned request
@@ -71,7 +90,7 @@ while True:
             sys.exit("conformance: openswf at %s does not answer" % sys.argv[1])
         time.sleep(0.1)
 EOF
-echo "openswf $url (pid $pid, poll hold 3s); pending groups: ${CONFORMANCE_PENDING:-none}"
+echo "openswf $url (pid $pid, poll hold 3s${CONFORMANCE_CA_BUNDLE:+, certificate $CONFORMANCE_CA_BUNDLE}); pending groups: ${CONFORMANCE_PENDING:-none}"
 
 # run_suite NAME CMD…: runs one suite under timeout, echoing its lines and keeping them for the totals. A suite
 # that does not print its closing `# … done` line (crash, timeout) counts as one more failure.

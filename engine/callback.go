@@ -16,8 +16,10 @@ import (
 // as they accept a task token; it resolves, with one read of the run, to whichever task of that activity
 // id is open then.
 //
-// Layout before base64url: version(1) purpose(1) uvarint(len domain) domain uvarint(len run id) run id
-// activity id | mac(16).
+// Layout before base64url: version(1) purpose(1) key id(1) uvarint(len domain) domain uvarint(len run id)
+// run id activity id | mac(16), sealed like a page token (token.go); version 1 tokens, from before the key
+// ring, have no key id. The same arguments give the same text as long as the signing key stays the same: a
+// decider that computes the token again after a rotation gets another text, and both open.
 const purposeCallback byte = 'c'
 
 // callbackRef is what a callback token names.

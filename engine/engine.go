@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,18 +115,14 @@ func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
 	}
 }
 
-// Open loads the token key, refills the task lists and the timer queue from the store, and starts firing
+// Open loads the token keys, refills the task lists and the timer queue from the store, and starts firing
 // timers. Deadlines that passed while the server was down fire at once.
 func (e *Engine) Open(ctx context.Context) error {
-	key, err := e.store.Secret(ctx, "task-token-key", func() ([]byte, error) {
-		b := make([]byte, 32)
-		_, err := rand.Read(b)
-		return b, err
-	})
+	ring, err := loadKeyRing(ctx, e.store, e.clock.Now())
 	if err != nil {
-		return fmt.Errorf("load token key: %w", err)
+		return fmt.Errorf("load token keys: %w", err)
 	}
-	e.tokens = newTokenCodec(key)
+	e.tokens = newTokenCodec(ring)
 	if err := e.store.LoadPendingTasks(ctx, func(p openswf.PendingTask) error {
 		e.matcher.add(p)
 		return nil

@@ -16,28 +16,37 @@ import (
 )
 
 // A task token names the domain and the run, the task's scheduled event id and the started event id of
-// the attempt it was handed out for, and carries an HMAC under the server's key, so a forged or altered
-// token is rejected before any lookup. Page tokens use the same seal with a different purpose byte.
+// the attempt it was handed out for, and carries an HMAC under one of the server's keys, so a forged or
+// altered token is rejected before any lookup. Page tokens use the same seal with a different purpose
+// byte.
 //
-// Layout before base64url: version(1) purpose(1) payload mac(16), the MAC over all before it. Payloads:
+// Layout before base64url: version(1) purpose(1) [key id(1)] payload mac(16), the MAC over all before it,
+// under the key of the ring (tokenkeys.go) that the key id names; tokens of versions 1 and 2 carry no key
+// id and are key 0's. Payloads:
 //
-//	task tokens, version 2: uvarint(scheduledID) uvarint(startedID) uvarint(len(domain)) domain runID
-//	task tokens, version 1: uvarint(scheduledID) uvarint(startedID) runID
-//	page tokens, version 1: as each purpose lays it out
+//	version 3, task tokens: uvarint(scheduledID) uvarint(startedID) uvarint(len(domain)) domain runID
+//	version 3, page tokens: as each purpose lays it out
+//	version 2, task tokens: as version 3's
+//	version 1, task tokens: uvarint(scheduledID) uvarint(startedID) runID
+//	version 1, page tokens: as version 3's
 //
-// Version 2 carries the domain so that an API can authorise a token's operation on its domain without
-// reading the run (TokenDomain). Version 1 task tokens, issued before the upgrade that brought version 2,
-// still open, so that tasks handed out before it can be completed after it; they name no domain. A domain
-// name is at most 256 characters, but up to 1,024 bytes in UTF-8, and the model caps a task token at 1,024
-// characters: a version 2 token whose domain would not fit carries a domain length of 0 instead (a
-// domain name is never empty), and names no domain either.
+// Version 3 carries the key id, so that the key can rotate (tokenkeys.go); tokens are issued at version 3
+// now. Version 2 carries the domain so that an API can authorise a token's operation on its domain without
+// reading the run (TokenDomain). Tokens of versions 1 and 2, issued before the upgrades that brought the
+// next version, still open (while key 0 is in the ring), so that tasks handed out before an upgrade can be
+// completed after it; version 1 task tokens name no domain. A domain name is at most 256 characters, but up
+// to 1,024 bytes in UTF-8, and the model caps a task token at 1,024 characters: a token whose domain would
+// not fit carries a domain length of 0 instead (a domain name is never empty), and names no domain either.
 
 const (
-	// tokenVersion is the version of page tokens, and of task tokens that name no domain.
+	// tokenVersion is the version of page tokens and task tokens that name neither their key nor their
+	// domain.
 	tokenVersion = 1
-	// taskTokenVersion is the version of the task tokens issued now, which carry the domain.
-	taskTokenVersion = 2
-	macSize          = 16
+	// domainTokenVersion is the version of task tokens that name their domain but not their key.
+	domainTokenVersion = 2
+	// keyedTokenVersion is the version of the tokens issued now, which name their key.
+	keyedTokenVersion = 3
+	macSize           = 16
 	// maxTaskToken is the model's limit on a taskToken's length, in characters.
 	maxTaskToken = 1024
 )
@@ -54,13 +63,20 @@ const (
 var errBadToken = errors.New("invalid token")
 
 type tokenCodec struct {
-	key  []byte
-	macs sync.Pool // of keyed HMAC states: Reset takes one back to its key without hashing the key again
+	keys   [maxRingKeys]*tokenKey // by id; nil where the ring has no key
+	signer *tokenKey              // the ring's newest key
 
 	// verified maps task tokens already opened to what they name: a worker sends the same token with every
 	// heartbeat, and the same text always opens the same way. Cleared whole when full.
 	mu       sync.RWMutex
 	verified map[verifiedKey]taskRef
+}
+
+// tokenKey is a key of the ring with its MACs.
+type tokenKey struct {
+	id   byte
+	key  []byte
+	macs sync.Pool // of keyed HMAC states: Reset takes one back to its key without hashing the key again
 }
 
 type verifiedKey struct {
@@ -71,9 +87,15 @@ type verifiedKey struct {
 // maxVerified bounds the verified task tokens kept (about 250 bytes each).
 const maxVerified = 1 << 16
 
-func newTokenCodec(key []byte) *tokenCodec {
-	c := &tokenCodec{key: key, verified: map[verifiedKey]taskRef{}}
-	c.macs.New = func() any { return hmac.New(sha256.New, c.key) }
+// newTokenCodec returns a codec of the ring's keys; the last signs.
+func newTokenCodec(ring keyRing) *tokenCodec {
+	c := &tokenCodec{verified: map[verifiedKey]taskRef{}}
+	for _, rk := range ring.Keys {
+		k := &tokenKey{id: rk.ID, key: rk.Key}
+		k.macs.New = func() any { return hmac.New(sha256.New, k.key) }
+		c.keys[rk.ID] = k
+		c.signer = k
+	}
 	return c
 }
 
@@ -86,39 +108,36 @@ type taskRef struct {
 	Domain string
 }
 
-func (c *tokenCodec) mac(b []byte) []byte {
-	m := c.macs.Get().(hash.Hash)
+func (k *tokenKey) mac(b []byte) []byte {
+	m := k.macs.Get().(hash.Hash)
 	m.Reset()
 	m.Write(b)
 	sum := m.Sum(make([]byte, 0, sha256.Size))[:macSize]
-	c.macs.Put(m)
+	k.macs.Put(m)
 	return sum
 }
 
-// seal returns the base64url text of a page token: purpose+payload with its MAC, at tokenVersion.
+// seal returns the base64url text of a token: purpose+payload with the signing key's id and MAC.
 func (c *tokenCodec) seal(purpose byte, payload []byte) string {
-	return c.sealAs(tokenVersion, purpose, payload)
-}
-
-// sealAs returns the base64url text of version+purpose+payload with its MAC.
-func (c *tokenCodec) sealAs(version, purpose byte, payload []byte) string {
-	b := make([]byte, 0, 2+len(payload)+macSize)
-	b = append(b, version, purpose)
+	k := c.signer
+	b := make([]byte, 0, 3+len(payload)+macSize)
+	b = append(b, keyedTokenVersion, purpose, k.id)
 	b = append(b, payload...)
-	b = append(b, c.mac(b)...)
+	b = append(b, k.mac(b)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // open checks a page token's MAC, version and purpose and returns its payload.
 func (c *tokenCodec) open(purpose byte, s string) ([]byte, error) {
 	version, p, err := c.openAny(purpose, s)
-	if err != nil || version != tokenVersion {
+	if err != nil || (version != tokenVersion && version != keyedTokenVersion) {
 		return nil, errBadToken
 	}
 	return p, nil
 }
 
-// openAny checks a sealed token's MAC and purpose and returns its version and payload.
+// openAny checks a sealed token's MAC, under the key it names, and its purpose, and returns its version
+// and payload.
 func (c *tokenCodec) openAny(purpose byte, s string) (byte, []byte, error) {
 	// The decoder skips CR and LF; a token must be exactly what seal wrote, so refuse them first.
 	if len(s) == 0 || len(s) > 2048 || strings.ContainsAny(s, "\r\n") {
@@ -129,13 +148,24 @@ func (c *tokenCodec) openAny(purpose byte, s string) (byte, []byte, error) {
 		return 0, nil, errBadToken
 	}
 	body, mac := b[:len(b)-macSize], b[len(b)-macSize:]
-	if !hmac.Equal(mac, c.mac(body)) || body[1] != purpose {
+	var k *tokenKey
+	head := 2
+	switch body[0] {
+	case tokenVersion, domainTokenVersion:
+		k = c.keys[0]
+	case keyedTokenVersion:
+		if len(body) < 3 {
+			return 0, nil, errBadToken
+		}
+		k, head = c.keys[body[2]], 3
+	}
+	if k == nil || !hmac.Equal(mac, k.mac(body)) || body[1] != purpose {
 		return 0, nil, errBadToken
 	}
-	return body[0], body[2:], nil
+	return body[0], body[head:], nil
 }
 
-// taskToken seals a task token at taskTokenVersion, with the domain if the token then stays within the
+// taskToken seals a task token, with the domain if the token then stays within the
 // model's length limit.
 func (c *tokenCodec) taskToken(purpose byte, r taskRef) string {
 	build := func(domain string) []byte {
@@ -147,10 +177,10 @@ func (c *tokenCodec) taskToken(purpose byte, r taskRef) string {
 		return append(p, r.RunID...)
 	}
 	p := build(r.Domain)
-	if base64.RawURLEncoding.EncodedLen(2+len(p)+macSize) > maxTaskToken {
+	if base64.RawURLEncoding.EncodedLen(3+len(p)+macSize) > maxTaskToken {
 		p = build("")
 	}
-	return c.sealAs(taskTokenVersion, purpose, p)
+	return c.seal(purpose, p)
 }
 
 // taskPurpose returns the purpose a task token claims, unverified ('\x00' if it is not base64url of a
@@ -189,7 +219,7 @@ func (c *tokenCodec) parseTaskToken(purpose byte, s string) (taskRef, error) {
 
 func (c *tokenCodec) openTaskToken(purpose byte, s string) (taskRef, error) {
 	version, p, err := c.openAny(purpose, s)
-	if err != nil || (version != tokenVersion && version != taskTokenVersion) {
+	if err != nil || (version != tokenVersion && version != domainTokenVersion && version != keyedTokenVersion) {
 		return taskRef{}, errBadToken
 	}
 	sched, n := binary.Uvarint(p)
@@ -203,7 +233,7 @@ func (c *tokenCodec) openTaskToken(purpose byte, s string) (taskRef, error) {
 	}
 	p = p[n:]
 	var domain string
-	if version == taskTokenVersion {
+	if version != tokenVersion {
 		size, n := binary.Uvarint(p)
 		if n <= 0 || size > uint64(len(p)-n) {
 			return taskRef{}, errBadToken

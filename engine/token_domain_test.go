@@ -51,13 +51,13 @@ func TestEngine_TokenDomain(t *testing.T) {
 
 	raw, err := base64.RawURLEncoding.DecodeString(activity.TaskToken)
 	h.must(err)
-	// The domain's bytes sit right after the version, purpose and three one-byte varints; "d" → "e" would
-	// move the token to another domain if the MAC did not cover it.
-	if raw[5] != 'd' {
-		t.Fatalf("token layout: byte 5 is %q, want the domain's first byte", raw[5])
+	// The domain's bytes sit right after the version, purpose, key id and three one-byte varints; "d" → "e"
+	// would move the token to another domain if the MAC did not cover it.
+	if raw[6] != 'd' {
+		t.Fatalf("token layout: byte 6 is %q, want the domain's first byte", raw[6])
 	}
 	otherDomain := append([]byte(nil), raw...)
-	otherDomain[5] = 'e'
+	otherDomain[6] = 'e'
 	evs, history, err := h.eng.History(h.ctx, engine.HistoryInput{Domain: domain,
 		Execution: openswf.WorkflowExecution{WorkflowID: "w", RunID: runID}, PageSize: 1})
 	h.must(err)

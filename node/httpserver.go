@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,6 +49,9 @@ type HTTPConfig struct {
 	// Logger receives net/http's own errors (accept errors, malformed requests it answers by itself); the
 	// node's logger when nil.
 	Logger *slog.Logger
+	// TLS, when set, makes the server speak HTTPS (TLS 1.2 or later, HTTP/1.1) with this certificate;
+	// plain HTTP when nil.
+	TLS *TLSCertificate
 }
 
 // HTTPServer serves a node's Handler over HTTP/1.1 with the limits of an HTTPConfig: a cap on connections,
@@ -56,6 +60,7 @@ type HTTPConfig struct {
 type HTTPServer struct {
 	hs   *http.Server
 	next http.Handler
+	tls  *tls.Config // nil for plain HTTP
 
 	// served and overCap are semaphores: a token for each connection served, and for each connection being
 	// answered 503 because served was full. Their capacities are the caps.
@@ -90,6 +95,9 @@ func (n *Node) NewHTTPServer(cfg HTTPConfig) *HTTPServer {
 		served:  make(chan struct{}, cfg.MaxConns),
 		overCap: make(chan struct{}, overCapSlots(cfg.MaxConns)),
 	}
+	if cfg.TLS != nil {
+		s.tls = cfg.TLS.config()
+	}
 	s.hs = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
 		ReadHeaderTimeout: cfg.HeaderTimeout,
@@ -109,14 +117,30 @@ func (n *Node) NewHTTPServer(cfg HTTPConfig) *HTTPServer {
 	return s
 }
 
+// Scheme is "https" when the server speaks TLS, "http" otherwise.
+func (s *HTTPServer) Scheme() string {
+	if s.tls != nil {
+		return "https"
+	}
+	return "http"
+}
+
 // MaxConns is the cap on connections served at once.
 func (s *HTTPServer) MaxConns() int { return cap(s.served) }
 
 // Serve accepts connections on ln, up to the cap, and serves them until Shutdown or Close; it then
 // returns http.ErrServerClosed. Accept errors that pass (EMFILE among them) make it wait and retry, up to a
 // second at a time, as http.Server does.
+//
+// With TLS, the cap counts connections before their handshake, so that a flood of clients that never
+// finish one is capped too. net/http does the handshake itself, under the read timeouts, and answers a
+// plain HTTP request on the TLS port with a 400 that says so.
 func (s *HTTPServer) Serve(ln net.Listener) error {
-	return s.hs.Serve(&capListener{Listener: ln, s: s})
+	var l net.Listener = &capListener{Listener: ln, s: s}
+	if s.tls != nil {
+		l = tls.NewListener(l, s.tls)
+	}
+	return s.hs.Serve(l)
 }
 
 // Shutdown stops accepting, closes idle connections and waits for the others to finish their requests,
@@ -131,6 +155,9 @@ type overCapKey struct{}
 
 // connContext marks the requests of a connection accepted over the cap, for serveHTTP to answer 503.
 func connContext(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
 	if _, ok := c.(*overCapConn); ok {
 		return context.WithValue(ctx, overCapKey{}, true)
 	}

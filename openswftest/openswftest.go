@@ -4,6 +4,7 @@ package openswftest
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
@@ -21,12 +22,17 @@ type Options struct {
 	PollHold time.Duration
 	// DB is the database; a fresh file in the test's temporary directory when empty.
 	DB string
+	// TLS serves HTTPS with a fresh self-signed certificate (SelfSignedCert); Server.RootCAs trusts it.
+	TLS bool
 }
 
 // Server is a running in-process openswf.
 type Server struct {
 	URL  string
 	Node *node.Node
+	// RootCAs holds the server's certificate when Options.TLS is set, for a client's tls.Config; nil
+	// otherwise.
+	RootCAs *x509.CertPool
 
 	http   *node.HTTPServer
 	served chan struct{} // closed when Serve returns
@@ -43,6 +49,16 @@ func New(tb testing.TB, opts Options) *Server {
 	if opts.DB == "" {
 		opts.DB = filepath.Join(tb.TempDir(), "openswf.db")
 	}
+	var cert *node.TLSCertificate
+	var roots *x509.CertPool
+	if opts.TLS {
+		certFile, keyFile, pool := SelfSignedCert(tb, tb.TempDir())
+		c, err := node.LoadTLSCertificate(certFile, keyFile)
+		if err != nil {
+			tb.Fatalf("load TLS certificate: %v", err)
+		}
+		cert, roots = c, pool
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Logger: quiet})
 	if err != nil {
@@ -55,8 +71,8 @@ func New(tb testing.TB, opts Options) *Server {
 	}
 	// The server openswf serve runs, with its defaults: tests meet the same connection limits and timeouts
 	// as clients of the real thing.
-	hs := n.NewHTTPServer(node.HTTPConfig{})
-	s := &Server{URL: "http://" + ln.Addr().String(), Node: n, http: hs, served: make(chan struct{})}
+	hs := n.NewHTTPServer(node.HTTPConfig{TLS: cert})
+	s := &Server{URL: hs.Scheme() + "://" + ln.Addr().String(), Node: n, RootCAs: roots, http: hs, served: make(chan struct{})}
 	go func() {
 		defer close(s.served)
 		hs.Serve(ln) // http.ErrServerClosed once Close stops it; a failed accept shows as failed requests

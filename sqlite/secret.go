@@ -36,3 +36,33 @@ func (s *Store) Secret(ctx context.Context, name string, create func() ([]byte, 
 	}
 	return value, nil
 }
+
+// UpdateSecret replaces the named secret with what update makes of its current value, in one op of the
+// writer, so that no other write of the secret comes between the read and the write.
+func (s *Store) UpdateSecret(ctx context.Context, name string, update func(old []byte, ok bool) ([]byte, error)) ([]byte, error) {
+	var value []byte
+	var updateErr error
+	err := s.write(ctx, func(w *writer) error {
+		var old []byte
+		err := w.selectSecret.QueryRowContext(w.ctx, name).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		value, updateErr = update(old, err == nil)
+		if updateErr != nil {
+			return updateErr
+		}
+		if value == nil {
+			value = []byte{}
+		}
+		_, err = w.exec(w.upsertSecret, name, value)
+		return err
+	})
+	if updateErr != nil {
+		return nil, fmt.Errorf("update secret %q: %w", name, updateErr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store secret %q: %w", name, err)
+	}
+	return value, nil
+}

@@ -48,6 +48,7 @@ type writer struct {
 	insertDomain, updateDomain         *sql.Stmt
 	insertType, updateType, deleteType *sql.Stmt
 	insertSecret, selectSecret         *sql.Stmt
+	upsertSecret                       *sql.Stmt
 	selectHeartbeat, foldHeartbeat     *sql.Stmt
 	setHeartbeat                       *sql.Stmt
 
@@ -126,6 +127,7 @@ func newWriter(ctx context.Context, conn *sql.Conn) (*writer, error) {
 		{&w.deleteType, "DELETE FROM types WHERE domain = ? AND kind = ? AND name = ? AND version = ?"},
 		{&w.insertSecret, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING"},
 		{&w.selectSecret, "SELECT value FROM secrets WHERE name = ?"},
+		{&w.upsertSecret, "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"},
 	}
 	for _, st := range stmts {
 		p, err := conn.PrepareContext(ctx, st.query)

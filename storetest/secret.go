@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -81,6 +82,56 @@ func testSecrets(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 			if !bytes.Equal(got[i], got[0]) {
 				t.Errorf("Secret %d: got %v, but caller 0 got %v", i, got[i], got[0])
 			}
+		}
+	})
+
+	t.Run("Update", func(t *testing.T) {
+		s := newStore(t)
+		got, err := s.UpdateSecret(t.Context(), "ring", func(old []byte, ok bool) ([]byte, error) {
+			if ok || old != nil {
+				t.Errorf("update of a new secret: got %v, %v; want nil, false", old, ok)
+			}
+			return []byte("v1"), nil
+		})
+		if err != nil || string(got) != "v1" {
+			t.Fatalf("UpdateSecret of a new secret: got %q, %v; want v1", got, err)
+		}
+		got, err = s.UpdateSecret(t.Context(), "ring", func(old []byte, ok bool) ([]byte, error) {
+			if !ok || string(old) != "v1" {
+				t.Errorf("update: got %q, %v; want v1, true", old, ok)
+			}
+			return append(old, "+v2"...), nil
+		})
+		if err != nil || string(got) != "v1+v2" {
+			t.Fatalf("UpdateSecret: got %q, %v; want v1+v2", got, err)
+		}
+		boom := errors.New("boom")
+		_, err = s.UpdateSecret(t.Context(), "ring", func([]byte, bool) ([]byte, error) { return []byte("lost"), boom })
+		wantErr(t, "UpdateSecret with a failing update", err, boom)
+		got, err = s.Secret(t.Context(), "ring", func() ([]byte, error) { return nil, errors.New("created again") })
+		if err != nil || string(got) != "v1+v2" {
+			t.Errorf("Secret after the updates: got %q, %v; want v1+v2", got, err)
+		}
+	})
+
+	t.Run("UpdateConcurrent", func(t *testing.T) {
+		// Updates at once each see the others' results: none is lost.
+		s := newStore(t)
+		const n = 8
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				if _, err := s.UpdateSecret(t.Context(), "counter", func(old []byte, _ bool) ([]byte, error) {
+					return append(slices.Clone(old), byte(i)), nil
+				}); err != nil {
+					t.Errorf("UpdateSecret %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		got, err := s.Secret(t.Context(), "counter", func() ([]byte, error) { return nil, errors.New("created again") })
+		if err != nil || len(got) != n {
+			t.Errorf("after %d updates: got %v, %v; want %d bytes", n, got, err, n)
 		}
 	})
 }

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/signal"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/openswf/openswf/node"
@@ -22,8 +24,13 @@ const usage = `usage: openswf <command> [flags]
 commands:
   serve   run the service (flags: --addr, --db, --region, --account, --poll-hold, --max-body, --max-conns,
           --idle-timeout, --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_REGION,
-          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS): the SWF and Step Functions APIs at POST /, Prometheus
-          metrics at GET /metrics, health at GET /healthz, all on --addr
+          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), and for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
+          OPENSWF_TLS_KEY): the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics,
+          health at GET /healthz, all on --addr
+  rotate-token-key
+          add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
+          the new key signs the tokens issued from the next start on, the old ones still open theirs; with
+          --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
 `
 
 // Run runs the command named by args until ctx ends; logs go to logw.
@@ -34,6 +41,8 @@ func Run(ctx context.Context, args []string, logw io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], logw)
+	case "rotate-token-key":
+		return rotateTokenKey(ctx, args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
@@ -61,6 +70,19 @@ func envCount(name string, def int) (int, error) {
 	return int(n), nil
 }
 
+// reload re-reads what SIGHUP re-reads: the TLS certificate. A bad file keeps what is served.
+func reload(log *slog.Logger, cert *node.TLSCertificate) {
+	if cert == nil {
+		log.Info("SIGHUP: nothing to reload")
+		return
+	}
+	if err := cert.Reload(); err != nil {
+		log.Error("SIGHUP: TLS certificate not reloaded, the previous one is still served", "error", err)
+		return
+	}
+	log.Info("SIGHUP: TLS certificate reloaded")
+}
+
 func serve(ctx context.Context, args []string, logw io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(logw)
@@ -78,11 +100,22 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	idleTimeout := fs.Duration("idle-timeout", node.DefaultIdleTimeout, "close kept-alive connections idle this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
+	tlsCert := fs.String("tls-cert", os.Getenv("OPENSWF_TLS_CERT"), "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP (env OPENSWF_TLS_CERT)")
+	tlsKey := fs.String("tls-key", os.Getenv("OPENSWF_TLS_KEY"), "the PEM private key of --tls-cert (env OPENSWF_TLS_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *maxConns < 0 || *idleTimeout < 0 {
 		return errors.New("--max-conns and --idle-timeout must not be negative")
+	}
+	var cert *node.TLSCertificate
+	switch {
+	case *tlsCert != "" && *tlsKey != "":
+		if cert, err = node.LoadTLSCertificate(*tlsCert, *tlsKey); err != nil {
+			return err
+		}
+	case *tlsCert != "" || *tlsKey != "":
+		return errors.New("--tls-cert and --tls-key (OPENSWF_TLS_CERT, OPENSWF_TLS_KEY) go together: give both for HTTPS, or neither")
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -117,14 +150,24 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log})
+	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log, TLS: cert})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("openswf listening", "addr", ln.Addr().String(), "db", *db, "max_conns", hs.MaxConns())
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
+	// SIGHUP is caught from before the listening line on, so that whoever waits for that line may send it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns())
+	for {
+		select {
+		case err := <-errc:
+			return fmt.Errorf("serve: %w", err)
+		case <-hup:
+			reload(log, cert)
+			continue
+		case <-ctx.Done():
+		}
+		break
 	}
 	log.Info("openswf shutting down")
 	// Release long polls first so that Shutdown does not wait out their hold.

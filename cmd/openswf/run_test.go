@@ -13,12 +13,27 @@ import (
 	"time"
 )
 
-// listening finds the address and the cap in serve's `msg="openswf listening" addr=… db=… max_conns=…`.
-var listening = regexp.MustCompile(`msg="openswf listening" addr=(\S+) .*max_conns=(\d+)`)
+// listening finds the address, the scheme and the cap in serve's
+// `msg="openswf listening" addr=… scheme=… db=… max_conns=…`.
+var listening = regexp.MustCompile(`msg="openswf listening" addr=(\S+) scheme=(\S+) .*max_conns=(\d+)`)
 
 // startServe runs `openswf serve` with args on a loopback port and an in-memory database until the test
 // ends, and returns its address and connection cap as it logged them.
 func startServe(t *testing.T, args ...string) (addr string, maxConns int) {
+	t.Helper()
+	addr, _, maxConns = startServeLine(t, args...)
+	return addr, maxConns
+}
+
+// startServeScheme is startServe returning the scheme the server logged instead of its cap.
+func startServeScheme(t *testing.T, args ...string) (addr, scheme string) {
+	t.Helper()
+	addr, scheme, _ = startServeLine(t, args...)
+	return addr, scheme
+}
+
+// startServeLine is startServe returning all that the listening line says.
+func startServeLine(t *testing.T, args ...string) (addr, scheme string, maxConns int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -49,14 +64,14 @@ func startServe(t *testing.T, args ...string) (addr string, maxConns int) {
 	}()
 	select {
 	case m := <-found:
-		fmt.Sscan(m[2], &maxConns)
-		return m[1], maxConns
+		fmt.Sscan(m[3], &maxConns)
+		return m[1], m[2], maxConns
 	case err := <-done:
 		t.Fatalf("serve stopped before listening: %v", err)
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve logged no listening line within 30 s")
 	}
-	return "", 0
+	return "", "", 0
 }
 
 // get sends GET /healthz on a new kept-alive connection and returns the status, leaving the connection
