@@ -50,7 +50,7 @@ func (c *canonicalizer) build(allWhitespace bool) (canonical, stringToSign []byt
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if !allWhitespace && strings.ContainsAny(v, "\t\v\f\r\n\u0085\u00a0") {
+			if !allWhitespace && hasOtherWhitespace(v) {
 				c.otherWhitespace = true
 			}
 			b = appendHeaderValue(b, v, allWhitespace)
@@ -129,6 +129,18 @@ func appendHeaderValue(b []byte, v string, allWhitespace bool) []byte {
 	// The Go SDK's order: trim and collapse spaces, then trim other whitespace at either end.
 	v = strings.TrimSpace(collapseSpaces(strings.Trim(v, " ")))
 	return append(b, v...)
+}
+
+// hasOtherWhitespace reports whether s may hold whitespace other than spaces: an ASCII control that is
+// whitespace, or the lead byte 0xC2 of U+0085 and U+00A0 (a false positive costs a second canonical request,
+// only when the first did not verify).
+func hasOtherWhitespace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0xC2 || ('\t' <= c && c <= '\r') {
+			return true
+		}
+	}
+	return false
 }
 
 // collapseSpaces replaces each run of spaces in s with one space.
