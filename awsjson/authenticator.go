@@ -146,14 +146,14 @@ func (a *Authenticator) Verify(r *http.Request, body []byte) (*Principal, error)
 	key := a.keys.get(secret, cred.Date, cred.Region, cred.Service)
 	want, wantOK := decodeSignature(cred.Signature)
 	c := canonicalizer{r: r, cred: &cred, amzDate: amzDate, payloadHash: payloadHash}
-	canonical, stringToSign := c.build(false)
+	canonical, stringToSign := c.build(goSDK)
 	if wantOK && hmac.Equal(sign(key, stringToSign), want[:]) {
 		return &Principal{AccessKeyID: cred.AccessKeyID, User: user, Credential: cred}, nil
 	}
-	if c.otherWhitespace {
-		// The SDKs disagree on whitespace inside a header value other than spaces: the Go SDK collapses only
-		// runs of spaces, botocore and the JavaScript SDK every run of whitespace. Accept either.
-		canonical, stringToSign = c.build(true)
+	if c.differs {
+		// The SDKs disagree on whitespace other than spaces inside header values and on dot and empty path
+		// segments (see profile). Accept either way; the second costs only the requests that need it.
+		canonical, stringToSign = c.build(botocore)
 		if wantOK && hmac.Equal(sign(key, stringToSign), want[:]) {
 			return &Principal{AccessKeyID: cred.AccessKeyID, User: user, Credential: cred}, nil
 		}

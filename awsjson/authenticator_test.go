@@ -100,6 +100,7 @@ func TestAuthenticator_VerifiesGoSDKSignatures(t *testing.T) {
 		{name: "comma inside a value", body: `{}`, headers: [][2]string{{"X-List", "a, b,c"}}},
 		{name: "host with port", url: "http://127.0.0.1:49152/", body: `{}`},
 		{name: "path needing encoding", url: "http://localhost/a%20b/c%2Fd/~x/%C3%A9", body: `{}`},
+		{name: "path with dot and empty segments", url: "http://localhost/a//b/./c/../d/", body: `{}`},
 		{name: "query", url: "http://localhost/?b=2&a=1&a=0&c=x%20y&d=%2F&e=~&f", body: `{}`},
 		{name: "query sorted after encoding", url: "http://localhost/?k=a-b&k=a%2Fb", body: `{}`},
 		{name: "GET", method: http.MethodGet, body: ""},
@@ -476,6 +477,24 @@ func TestDeriveSigningKey(t *testing.T) {
 	got := hex.EncodeToString(deriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam"))
 	if want := "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"; got != want {
 		t.Errorf("deriveSigningKey() = %s, want %s", got, want)
+	}
+}
+
+func TestNormalizePath(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"/", "/"},
+		{"/a/b", "/a/b"},
+		{"/a//b", "/a/b"},
+		{"//", "/"},
+		{"/a/./b/", "/a/b/"},
+		{"/a/../../b", "/b"},
+		{"/a/b/..", "/a"},
+		{"/.hidden/x", "/.hidden/x"},
+		{"/a%2F..%2Fb", "/a%2F..%2Fb"},
+	} {
+		if got := normalizePath(tt.in); got != tt.want {
+			t.Errorf("normalizePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -22,21 +22,38 @@ type canonicalizer struct {
 	amzDate     string
 	payloadHash []byte // hex
 
-	// otherWhitespace is set by build when a signed header's value holds whitespace other than spaces,
-	// which SDKs normalise differently.
-	otherWhitespace bool
+	// differs is set by build(goSDK) when the other profile would build another canonical request: a
+	// signed header's value holds whitespace other than spaces, or the path has dot or empty segments.
+	differs bool
 }
 
-// build returns the canonical request and the string to sign. allWhitespace collapses every run of
-// whitespace in header values (botocore, the JavaScript SDK); otherwise only runs of spaces (the Go SDK).
-func (c *canonicalizer) build(allWhitespace bool) (canonical, stringToSign []byte) {
+// profile is one way of canonicalising that SDKs differ on.
+type profile int
+
+const (
+	// goSDK collapses only runs of spaces in header values, and signs the path as sent (aws-sdk-go-v2).
+	goSDK profile = iota
+	// botocore collapses every run of whitespace in header values, and removes dot segments and empty
+	// segments from the path before encoding it (botocore, hence the aws CLI, and the JavaScript SDK v3).
+	botocore
+)
+
+// build returns the canonical request and the string to sign as the profile's signers build them.
+func (c *canonicalizer) build(p profile) (canonical, stringToSign []byte) {
 	r := c.r
+	allWhitespace := p == botocore
 	b := make([]byte, 0, 512)
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	path := r.URL.EscapedPath()
 	if path == "" {
 		path = "/"
+	}
+	if normal := normalizePath(path); normal != path {
+		c.differs = true
+		if p == botocore {
+			path = normal
+		}
 	}
 	// Services other than S3 encode the path once more over its escaped form (so "%2F" signs as "%252F").
 	b = appendURIEncoded(b, path, false)
@@ -51,7 +68,7 @@ func (c *canonicalizer) build(allWhitespace bool) (canonical, stringToSign []byt
 				b = append(b, ',')
 			}
 			if !allWhitespace && hasOtherWhitespace(v) {
-				c.otherWhitespace = true
+				c.differs = true
 			}
 			b = appendHeaderValue(b, v, allWhitespace)
 		}
@@ -118,6 +135,31 @@ func (c *canonicalizer) headerValues(name string) []string {
 		vs = append(vs, r.Header[k]...)
 	}
 	return vs
+}
+
+// normalizePath removes "." segments, resolves ".." segments and drops empty segments of an absolute path,
+// keeping a trailing slash, as botocore and the JavaScript SDK do before signing.
+func normalizePath(path string) string {
+	if !strings.Contains(path, "//") && !strings.Contains(path, "/.") {
+		return path
+	}
+	var out []string
+	for seg := range strings.SplitSeq(path, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	n := "/" + strings.Join(out, "/")
+	if strings.HasSuffix(path, "/") && len(out) > 0 {
+		n += "/"
+	}
+	return n
 }
 
 // appendHeaderValue appends v trimmed, its inner runs of spaces collapsed to one (of any whitespace when

@@ -207,6 +207,7 @@ if mode == "sign":
         ("POST", "http://localhost/", [("X-Multi", "one"), ("X-Multi", " two  2 "), ("X-Multi", "three")], b"{}"),
         ("POST", "http://localhost/", [], b""),
         ("POST", "http://localhost/a%20b/c", [], b"{}"),
+        ("POST", "http://localhost/a//b/./c/../d/", [], b"{}"),
         ("GET", "http://localhost/?b=2&a=1&a=0&c=x%20y&e=~", [], b""),
         ("POST", "http://127.0.0.1:49152/", [("Content-Type", "application/x-amz-json-1.0")], "{\"d\":\"\u00e9\"}".encode()),
     ]
@@ -247,8 +248,8 @@ func TestAuthenticator_VerifiesBotocoreSignatures(t *testing.T) {
 		t.Fatalf("botocore signing script: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) < 7 {
-		t.Fatalf("botocore signed %d requests, want 7:\n%s", len(lines), out)
+	if len(lines) < 8 {
+		t.Fatalf("botocore signed %d requests, want 8:\n%s", len(lines), out)
 	}
 	for _, line := range lines {
 		var signed struct {
