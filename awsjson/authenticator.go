@@ -60,6 +60,9 @@ type Authenticator struct {
 	Now func() time.Time
 	// MaxSkew is how far X-Amz-Date may be from Now, either way; zero or less means DefaultMaxSkew.
 	MaxSkew time.Duration
+	// Region, when set, is the only region a credential may be scoped to (the server's region, as AWS's
+	// endpoints each serve one); empty accepts any, for clients configured with a region of their own.
+	Region string
 	// KeyCacheSize bounds the cache of derived signing keys; zero or less means DefaultKeyCacheSize.
 	KeyCacheSize int
 
@@ -125,6 +128,9 @@ func (a *Authenticator) Verify(r *http.Request, body []byte) (*Principal, error)
 	}
 	if f := a.checkDate(signedAt); f != nil {
 		return nil, f
+	}
+	if a.Region != "" && cred.Region != a.Region {
+		return nil, InvalidSignature("Credential should be scoped to a valid region, not '" + truncateRunes(cred.Region, 64) + "'.")
 	}
 	if cred.Date != amzDate[:8] {
 		return nil, InvalidSignature(fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: %q != %q, from %q.",

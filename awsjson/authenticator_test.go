@@ -151,9 +151,21 @@ func TestAuthenticator_Faults(t *testing.T) {
 	tests := []struct {
 		name     string
 		req      func() (*http.Request, []byte)
+		region   string // Authenticator.Region
 		wantType string
 		wantMsg  string // a substring of the message
 	}{
+		{
+			name:   "the server's region",
+			req:    signed(nil),
+			region: "us-east-1",
+		},
+		{
+			name:     "another region than the server's",
+			req:      signed(nil),
+			region:   "eu-west-1",
+			wantType: TypeInvalidSignature, wantMsg: "Credential should be scoped to a valid region, not 'us-east-1'.",
+		},
 		{
 			name:     "no authorization",
 			req:      func() (*http.Request, []byte) { return newSWFRequest(heartbeatBody), body },
@@ -334,7 +346,9 @@ func TestAuthenticator_Faults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, body := tt.req()
 			now := testSigningTime
-			p, err := newTestAuthenticator(&now).Verify(r, body)
+			a := newTestAuthenticator(&now)
+			a.Region = tt.region
+			p, err := a.Verify(r, body)
 			if tt.wantType == "" {
 				if err != nil {
 					t.Fatalf("Verify() error = %v, want nil", err)

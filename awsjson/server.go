@@ -40,7 +40,8 @@ type Options struct {
 	// InternalFailure nobody reads. It runs on the request's goroutine and must be cheap.
 	Observe func(op, fault string, d time.Duration)
 	// ParseCredentials parses each request's Authorization header into its context (CredentialFrom), for
-	// access control. Off, the header is not read: nothing would use it.
+	// access control. Off, the header is not read: nothing would use it. With Authenticate set, handlers
+	// get the verified credential whatever this says.
 	ParseCredentials bool
 	// Authenticate, when set, verifies each request's SigV4 signature before it reaches a handler and
 	// answers the authentication faults (MissingAuthenticationTokenException, IncompleteSignatureException,
