@@ -247,9 +247,60 @@ func TestAuthenticator_VerifiesBotocoreSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatalf("botocore signing script: %v", err)
 	}
+	verifySignedLines(t, out, 8)
+}
+
+// smithyScript signs requests of many shapes with the JavaScript SDK v3's signer (@smithy/signature-v4)
+// and prints them as JSON lines, as botocoreScript does.
+const smithyScript = `
+const { SignatureV4 } = require("@smithy/signature-v4");
+const { Sha256 } = require("@aws-crypto/sha256-js");
+const { HttpRequest } = require("@smithy/protocol-http");
+(async () => {
+  const [keyID, secret] = process.argv.slice(1);
+  const signer = new SignatureV4({ credentials: { accessKeyId: keyID, secretAccessKey: secret }, region: "us-east-1", service: "swf", sha256: Sha256 });
+  const shapes = [
+    ["POST", "localhost", 7000, "/", {}, { "x-amz-target": "SimpleWorkflowService.RecordActivityTaskHeartbeat", "content-type": "application/x-amz-json-1.0" }, '{"taskToken":"t","details":"50%"}'],
+    ["POST", "localhost", undefined, "/", {}, { "x-custom": "  a   b\t\tc  " }, "{}"],
+    ["POST", "localhost", undefined, "/a//b/./c/../d/", {}, {}, "{}"],
+    ["POST", "localhost", undefined, "/a%20b/c%2Fd", {}, {}, "{}"],
+    ["GET", "localhost", undefined, "/", { b: "2", a: ["1", "0"], c: "x y", e: "~" }, {}, ""],
+    ["POST", "127.0.0.1", 49152, "/", {}, { "content-type": "application/x-amz-json-1.0" }, '{"d":"\u00e9"}'],
+  ];
+  for (const [method, hostname, port, path, query, headers, body] of shapes) {
+    const host = port ? hostname + ":" + port : hostname;
+    const req = new HttpRequest({ method, protocol: "http:", hostname, port, path, query, headers: { host, ...headers }, body });
+    const s = await signer.sign(req);
+    const qs = Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => encodeURIComponent(k) + "=" + encodeURIComponent(x))).join("&");
+    const url = "http://" + host + path + (qs ? "?" + qs : "");
+    console.log(JSON.stringify({ method, url, headers: Object.entries(s.headers), body: Buffer.from(body).toString("base64") }));
+  }
+})();
+`
+
+func TestAuthenticator_VerifiesJavaScriptSDKSignatures(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node: the JavaScript SDK's signatures are not checked")
+	}
+	if err := exec.Command(node, "-e", `require("@smithy/signature-v4"); require("@aws-crypto/sha256-js"); require("@smithy/protocol-http")`).Run(); err != nil {
+		t.Skip("node cannot load @smithy/signature-v4, @aws-crypto/sha256-js and @smithy/protocol-http " +
+			"(npm install them in a folder and set NODE_PATH to its node_modules): the JavaScript SDK's signatures are not checked")
+	}
+	out, err := exec.Command(node, "-e", smithyScript, testKeyID, testSecret).Output()
+	if err != nil {
+		t.Fatalf("JavaScript signing script: %v", err)
+	}
+	verifySignedLines(t, out, 6)
+}
+
+// verifySignedLines verifies each request a signing script printed, one JSON object a line: method, url,
+// headers as [name, value] pairs, body in base64. It expects at least want of them.
+func verifySignedLines(t *testing.T, out []byte, want int) {
+	t.Helper()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) < 8 {
-		t.Fatalf("botocore signed %d requests, want 8:\n%s", len(lines), out)
+	if len(lines) < want {
+		t.Fatalf("the script signed %d requests, want %d:\n%s", len(lines), want, out)
 	}
 	for _, line := range lines {
 		var signed struct {
@@ -264,9 +315,13 @@ func TestAuthenticator_VerifiesBotocoreSignatures(t *testing.T) {
 		t.Run(signed.Method+" "+signed.URL, func(t *testing.T) {
 			r := httptest.NewRequest(signed.Method, signed.URL, bytes.NewReader(signed.Body))
 			for _, h := range signed.Headers {
+				if strings.EqualFold(h[0], "host") {
+					r.Host = h[1]
+					continue
+				}
 				r.Header.Add(h[0], h[1])
 			}
-			// Sign and verify at the same instant: the script signed on its own clock.
+			// Verify at the instant of signing: the script signed on its own clock.
 			now, err := time.Parse(amzDateFormat, r.Header.Get("X-Amz-Date"))
 			if err != nil {
 				t.Fatalf("X-Amz-Date: %v", err)
@@ -300,6 +355,39 @@ func TestServer_AuthenticatesBoto3(t *testing.T) {
 			}
 			if got := strings.TrimSpace(string(out)); got != tt.want {
 				t.Errorf("boto3 saw %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServer_AuthenticatesAWSCLI(t *testing.T) {
+	aws, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("no aws CLI on PATH: its signatures are checked where it is installed (CI installs it)")
+	}
+	as := newAuthServer(t)
+	tests := []struct {
+		name, keyID, secret, want string
+	}{
+		{"valid key", testKeyID, testSecret, `"cancelRequested": false`},
+		{"wrong secret", testKeyID, "not-the-secret", "(InvalidSignatureException)"},
+		{"unknown key", "AKIDUNKNOWN000000000", testSecret, "(UnrecognizedClientException)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(aws, "swf", "record-activity-task-heartbeat", "--task-token", "t1", "--details", "aws  cli",
+				"--endpoint-url", as.url, "--region", "us-east-1", "--output", "json")
+			// Only these credentials and settings: none of the environment's AWS_* variables or files.
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "AWS_") {
+					cmd.Env = append(cmd.Env, kv)
+				}
+			}
+			cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+tt.keyID, "AWS_SECRET_ACCESS_KEY="+tt.secret,
+				"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+			out, _ := cmd.CombinedOutput()
+			if !strings.Contains(string(out), tt.want) {
+				t.Errorf("aws CLI printed %s, want %s", out, tt.want)
 			}
 		})
 	}
