@@ -54,7 +54,7 @@ type Principal struct {
 // which no SDK uses with JSON APIs, are refused, as are session tokens (X-Amz-Security-Token), which only
 // temporary credentials of AWS's STS carry and no configured key has.
 type Authenticator struct {
-	// Keys looks up access keys. It is required.
+	// Keys looks up access keys. Nil knows none: every signed request is answered UnrecognizedClientException.
 	Keys Keys
 	// Now is the server's clock, against which X-Amz-Date is checked; nil means time.Now.
 	Now func() time.Time
@@ -120,6 +120,10 @@ func (a *Authenticator) Verify(r *http.Request, body []byte) (*Principal, error)
 	}
 	if token := r.Header.Get("X-Amz-Security-Token"); token != "" {
 		// Temporary credentials: none of the configured keys has a session token.
+		return nil, UnrecognizedClient()
+	}
+	if a.Keys == nil {
+		// No keys configured: nobody is known (rather than a panic outside any handler's recovery).
 		return nil, UnrecognizedClient()
 	}
 	secret, user, ok := a.Keys.Lookup(cred.AccessKeyID)

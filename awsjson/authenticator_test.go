@@ -369,6 +369,16 @@ func TestAuthenticator_Faults(t *testing.T) {
 	}
 }
 
+func TestAuthenticator_NilKeysKnowNobody(t *testing.T) {
+	r := newSWFRequest(heartbeatBody)
+	signGo(t, r, []byte(heartbeatBody), testKeyID, testSecret, "swf", testSigningTime)
+	a := &Authenticator{Now: func() time.Time { return testSigningTime }}
+	_, err := a.Verify(r, []byte(heartbeatBody))
+	if f := faultOf(t, err); f.Type != TypeUnrecognizedClient {
+		t.Errorf("Verify() fault = %s, want %s", f.Type, TypeUnrecognizedClient)
+	}
+}
+
 func TestAuthenticator_Skew(t *testing.T) {
 	tests := []struct {
 		name    string
