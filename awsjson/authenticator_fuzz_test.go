@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,11 @@ func FuzzVerify(f *testing.F) {
 	f.Add([]byte("\xff\xfe"), "X-Upper", "é", "/%zz", "a=%zz&b;c", "AWS4-HMAC-SHA256 Credential=AKIDPAYMENTSWORKER01/20261121/us-east-1/swf/aws4_request, SignedHeaders=host;x-amz-date;x-nope, Signature="+strings.Repeat("0", 64))
 	f.Add([]byte("{}"), "x-empty", "", "", "X-Amz-Algorithm=AWS4-HMAC-SHA256", "Basic dXNlcjpwYXNz")
 	f.Fuzz(func(t *testing.T, body []byte, name, value, path, query, authz string) {
+		// The header lookup's key is net/http's.
+		if key, ok := appendCanonicalKey(nil, name); ok && string(key) != textproto.CanonicalMIMEHeaderKey(name) {
+			t.Fatalf("appendCanonicalKey(%q) = %q, want %q", name, key, textproto.CanonicalMIMEHeaderKey(name))
+		}
+
 		now := testSigningTime
 		a := newTestAuthenticator(&now)
 

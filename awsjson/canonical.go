@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"sort"
 	"strconv"
@@ -118,8 +117,12 @@ func (c *canonicalizer) headerValues(name string) []string {
 		}
 		return nil
 	}
-	if v, ok := r.Header[textproto.CanonicalMIMEHeaderKey(name)]; ok {
-		return v
+	var buf [64]byte
+	if key, ok := appendCanonicalKey(buf[:0], name); ok {
+		// Indexing with string(key) in place does not copy key.
+		if v, ok := r.Header[string(key)]; ok {
+			return v
+		}
 	}
 	// A name net/http does not canonicalise (one with characters outside a token), or a header map built by
 	// hand: look the name up regardless of case, keeping the map's order of keys deterministic.
@@ -160,6 +163,32 @@ func normalizePath(path string) string {
 		n += "/"
 	}
 	return n
+}
+
+// appendCanonicalKey appends textproto.CanonicalMIMEHeaderKey(name) to b ("x-amz-date" → "X-Amz-Date"),
+// the key under which net/http keeps a header. ok is false for a name with a byte outside an HTTP token,
+// which net/http keeps as it came.
+func appendCanonicalKey(b []byte, name string) (key []byte, ok bool) {
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isTokenByte(c) {
+			return nil, false
+		}
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+		upper = c == '-'
+	}
+	return b, true
+}
+
+// isTokenByte reports whether c may appear in an HTTP header name (RFC 7230's tchar).
+func isTokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // appendHeaderValue appends v trimmed, its inner runs of spaces collapsed to one (of any whitespace when
