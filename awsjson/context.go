@@ -10,6 +10,7 @@ import (
 type (
 	requestIDKey  struct{}
 	credentialKey struct{}
+	principalKey  struct{}
 )
 
 // RequestID returns the id of the request being served (the x-amzn-RequestId the client will see), or ""
@@ -20,10 +21,23 @@ func RequestID(ctx context.Context) string {
 }
 
 // CredentialFrom returns the credential parsed from the request's Authorization header, or nil when the
-// header was missing or malformed. It is not verified.
+// header was missing or malformed. It is verified only when the Server authenticates requests
+// (Options.Authenticate); PrincipalFrom says who signed.
 func CredentialFrom(ctx context.Context) *Credential {
 	c, _ := ctx.Value(credentialKey{}).(*Credential)
 	return c
+}
+
+// PrincipalFrom returns the verified signer of the request, or nil when the Server does not authenticate
+// requests (Options.Authenticate is nil). With authentication on, a handler never runs without one.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// withPrincipal returns ctx carrying the verified principal.
+func withPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
 }
 
 // withRequestID returns ctx carrying the request id.

@@ -42,26 +42,27 @@ func ParseAuthorization(h string) (Credential, error) {
 	}
 	var c Credential
 	var scope, signed string
-	seen := make(map[string]bool, 3)
+	var seenCredential, seenSigned, seenSignature bool // three flags, not a map: this runs on every request
 	for part := range strings.SplitSeq(rest, ",") {
 		key, value, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return Credential{}, errors.New("parse authorization: component without '='")
 		}
-		if seen[key] {
-			return Credential{}, fmt.Errorf("parse authorization: duplicate %q", truncateRunes(key, 32))
-		}
-		seen[key] = true
+		var seen *bool
 		switch key {
 		case "Credential":
-			scope = value
+			scope, seen = value, &seenCredential
 		case "SignedHeaders":
-			signed = value
+			signed, seen = value, &seenSigned
 		case "Signature":
-			c.Signature = value
+			c.Signature, seen = value, &seenSignature
 		default:
 			return Credential{}, fmt.Errorf("parse authorization: unknown component %q", truncateRunes(key, 32))
 		}
+		if *seen {
+			return Credential{}, fmt.Errorf("parse authorization: duplicate %q", key)
+		}
+		*seen = true
 	}
 	if scope == "" || signed == "" || c.Signature == "" {
 		return Credential{}, errors.New("parse authorization: Credential, SignedHeaders and Signature are required")
@@ -82,6 +83,7 @@ func ParseAuthorization(h string) (Credential, error) {
 		return Credential{}, errors.New("parse authorization: credential date is not YYYYMMDD")
 	}
 
+	c.SignedHeaders = make([]string, 0, strings.Count(signed, ";")+1)
 	for name := range strings.SplitSeq(signed, ";") {
 		if name == "" || name != strings.ToLower(name) || strings.ContainsAny(name, " \t") {
 			return Credential{}, errors.New("parse authorization: signed headers must be non-empty lower-case names")

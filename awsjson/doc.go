@@ -9,8 +9,12 @@
 // read: {"__type":"<namespace>#<Name>","message":"…"} with HTTP 400 (500 for InternalFailure, 503 for
 // ServiceUnavailable).
 //
-// Authorization headers are parsed (ParseAuthorization) and the credential is handed to handlers through
-// the context (CredentialFrom), but nothing is verified yet: any credentials are accepted.
+// With Options.Authenticate set, the Server verifies every request's AWS Signature Version 4 before routing
+// it (Authenticator: the canonical request as the AWS SDKs and CLIs build it, the body's hash included, the
+// date within 15 minutes of the server's clock, derived signing keys cached) and answers AWS's
+// authentication faults otherwise; handlers find the verified signer with PrincipalFrom. Without it, any
+// credentials are accepted, and Options.ParseCredentials hands the unverified credential to handlers
+// (CredentialFrom).
 //
 // The package depends on the standard library only and keeps no global state.
 package awsjson

@@ -29,6 +29,20 @@ const (
 	// TypeServiceUnavailable is the __type of a request the server cannot take on now (HTTP 503), the code
 	// AWS's list of common errors gives the status.
 	TypeServiceUnavailable = "ServiceUnavailable"
+
+	// The authentication faults (HTTP 400) of a Server with Options.Authenticate set. They carry the
+	// namespace AWS's JSON 1.0 front end gives them ("com.amazon.coral.service#…", as DynamoDB answers
+	// them); every SDK reads the code after '#'.
+
+	// TypeMissingAuthenticationToken is the __type of a request with no signature at all.
+	TypeMissingAuthenticationToken = "com.amazon.coral.service#MissingAuthenticationTokenException"
+	// TypeIncompleteSignature is the __type of an Authorization header that is not a complete SigV4 one.
+	TypeIncompleteSignature = "com.amazon.coral.service#IncompleteSignatureException"
+	// TypeUnrecognizedClient is the __type of a signature by an access key the server does not know.
+	TypeUnrecognizedClient = "com.amazon.coral.service#UnrecognizedClientException"
+	// TypeInvalidSignature is the __type of a signature that does not verify, or is dated too far from the
+	// server's clock.
+	TypeInvalidSignature = "com.amazon.coral.service#InvalidSignatureException"
 )
 
 // ContentType is the media type of every AWS JSON 1.0 response body.
@@ -122,6 +136,33 @@ func RequestTooLarge(limit int64) *Fault {
 // Throttling returns a ThrottlingException (HTTP 400), which every SDK retries with backoff.
 func Throttling(msg string) *Fault {
 	return NewFault(TypeThrottling, msg)
+}
+
+// The authentication faults are answered with HTTP 400, where AWS answers some of them with 403 (the common
+// errors page gives MissingAuthenticationToken 403; SQS's JSON front end answers 403 too, DynamoDB's 400).
+// Neither status is retried by any SDK, botocore and the Go SDK read the code from the body or
+// X-Amzn-ErrorType whatever the status, and 400 is what every fault of these two APIs' models uses. The
+// Go SDK retries InvalidSignatureException once after correcting its clock when the response's Date header
+// (net/http always sends one) shows a skew, as it does against AWS.
+
+// MissingAuthenticationToken returns the fault of a request that carries no signature.
+func MissingAuthenticationToken() *Fault {
+	return NewFault(TypeMissingAuthenticationToken, "Request is missing Authentication Token")
+}
+
+// IncompleteSignature returns the fault of an Authorization header that is not a complete SigV4 signature.
+func IncompleteSignature(msg string) *Fault {
+	return NewFault(TypeIncompleteSignature, msg)
+}
+
+// UnrecognizedClient returns the fault of a signature by an unknown access key, in AWS's words.
+func UnrecognizedClient() *Fault {
+	return NewFault(TypeUnrecognizedClient, "The security token included in the request is invalid.")
+}
+
+// InvalidSignature returns the fault of a signature that does not verify or is out of date.
+func InvalidSignature(msg string) *Fault {
+	return NewFault(TypeInvalidSignature, msg)
 }
 
 // methodNotAllowed is the HTTP 405 fault for any method but POST.

@@ -17,6 +17,7 @@ import (
 // A Model is immutable after ParseModel and safe for concurrent use.
 type Model struct {
 	targetPrefix string
+	signingName  string
 	operations   map[string]*operation
 	opNames      []string // sorted
 	errorShapes  []string // sorted
@@ -31,7 +32,9 @@ type operation struct {
 // rawModel is the subset of the service-2.json format that ParseModel reads.
 type rawModel struct {
 	Metadata struct {
-		TargetPrefix string `json:"targetPrefix"`
+		TargetPrefix   string `json:"targetPrefix"`
+		SigningName    string `json:"signingName"`
+		EndpointPrefix string `json:"endpointPrefix"`
 	} `json:"metadata"`
 	Operations map[string]rawOperation `json:"operations"`
 	Shapes     map[string]rawShape     `json:"shapes"`
@@ -93,6 +96,7 @@ func ParseModel(data []byte) (*Model, error) {
 
 	m := &Model{
 		targetPrefix: raw.Metadata.TargetPrefix,
+		signingName:  raw.Metadata.SigningName,
 		operations:   make(map[string]*operation, len(raw.Operations)),
 	}
 	errorSet := make(map[string]bool)
@@ -128,6 +132,10 @@ func ParseModel(data []byte) (*Model, error) {
 		m.operations[name] = op
 		m.opNames = append(m.opNames, name)
 	}
+	if m.signingName == "" {
+		// botocore's rule: a model without signingName signs with its endpoint prefix.
+		m.signingName = raw.Metadata.EndpointPrefix
+	}
 	sort.Strings(m.opNames)
 	for name := range errorSet {
 		m.errorShapes = append(m.errorShapes, name)
@@ -138,6 +146,10 @@ func ParseModel(data []byte) (*Model, error) {
 
 // TargetPrefix returns the X-Amz-Target prefix of the service, e.g. "SimpleWorkflowService".
 func (m *Model) TargetPrefix() string { return m.targetPrefix }
+
+// SigningName returns the service name of the model's SigV4 credential scope, e.g. "swf" or "states" (the
+// model's signingName, or its endpointPrefix when it has none, as botocore reads it); "" if it has neither.
+func (m *Model) SigningName() string { return m.signingName }
 
 // Operations returns the names of the model's operations, sorted.
 func (m *Model) Operations() []string { return slices.Clone(m.opNames) }

@@ -40,8 +40,14 @@ type Options struct {
 	// InternalFailure nobody reads. It runs on the request's goroutine and must be cheap.
 	Observe func(op, fault string, d time.Duration)
 	// ParseCredentials parses each request's Authorization header into its context (CredentialFrom), for
-	// access control. Off, the header is not read: nothing would use it.
+	// access control. Off, the header is not read: nothing would use it. With Authenticate set, handlers
+	// get the verified credential whatever this says.
 	ParseCredentials bool
+	// Authenticate, when set, verifies each request's SigV4 signature before it reaches a handler and
+	// answers the authentication faults (MissingAuthenticationTokenException, IncompleteSignatureException,
+	// UnrecognizedClientException, InvalidSignatureException) otherwise. Handlers find the signer with
+	// PrincipalFrom and its credential with CredentialFrom. Nil accepts every request, signed or not.
+	Authenticate *Authenticator
 }
 
 // Server is an http.Handler for AWS JSON 1.0 services: it routes POST requests by X-Amz-Target to the
@@ -54,6 +60,7 @@ type Server struct {
 	log         *slog.Logger
 	observe     func(op, fault string, d time.Duration)
 	credentials bool
+	auth        *Authenticator
 
 	mu       sync.RWMutex
 	services map[string]*service // by target prefix
@@ -73,6 +80,7 @@ func NewServer(opts Options) *Server {
 		observe: opts.Observe,
 
 		credentials: opts.ParseCredentials,
+		auth:        opts.Authenticate,
 		services:    make(map[string]*service),
 	}
 	if s.maxBody <= 0 {
@@ -131,19 +139,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	target := r.Header.Get("X-Amz-Target")
 	svc, op, h := s.route(target)
-	if h == nil {
+	if h == nil && s.auth == nil {
 		writeFault(w, UnknownOperation(target))
 		return
 	}
-	observed = op
+	if h != nil {
+		observed = op
+	}
 
+	// The body is read before the signature is checked: its hash is part of what was signed.
 	body, f := s.readBody(w, r)
 	if f != nil {
 		writeFault(w, f)
 		return
 	}
 
-	if s.credentials {
+	if s.auth != nil {
+		// A request that fails authentication learns nothing else, not even whether its target exists.
+		p, err := s.authenticate(r, body, svc)
+		if err != nil {
+			s.writeError(ctx, w, target, err)
+			return
+		}
+		ctx = withCredential(withPrincipal(ctx, p), &p.Credential)
+		if h == nil {
+			writeFault(w, UnknownOperation(target))
+			return
+		}
+	} else if s.credentials {
 		if cred, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
 			ctx = withCredential(ctx, &cred)
 		}
@@ -178,6 +201,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b = []byte("{}")
 	}
 	writeJSON(w, http.StatusOK, b)
+}
+
+// authenticate verifies r's signature, and that its credential is scoped to the service its target names
+// (a signature for Step Functions does not open SWF), when the target names one.
+func (s *Server) authenticate(r *http.Request, body []byte, svc *service) (*Principal, error) {
+	p, err := s.auth.Verify(r, body)
+	if err != nil {
+		return nil, err
+	}
+	if svc != nil {
+		if want := svc.model.SigningName(); want != "" && p.Credential.Service != want {
+			return nil, InvalidSignature("Credential should be scoped to correct service: '" + want + "'.")
+		}
+	}
+	return p, nil
 }
 
 // route finds the service and handler for an X-Amz-Target value "<prefix>.<Operation>". The handler is nil
