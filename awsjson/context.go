@@ -68,3 +68,18 @@ func newRequestID() string {
 	hex.Encode(b[24:], u[10:])
 	return string(b[:])
 }
+
+// Transport is what access control may ask of a request's connection: the caller's address and whether it
+// came over TLS (the global condition keys aws:SourceIp and aws:SecureTransport).
+type Transport struct {
+	SourceIP string
+	Secure   bool
+}
+
+type transportKey struct{}
+
+// TransportFrom returns the connection of the request being served, when authentication is on.
+func TransportFrom(ctx context.Context) (Transport, bool) {
+	t, ok := ctx.Value(transportKey{}).(Transport)
+	return t, ok
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -162,6 +163,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ctx = withCredential(withPrincipal(ctx, p), &p.Credential)
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		ctx = context.WithValue(ctx, transportKey{}, Transport{SourceIP: ip, Secure: r.TLS != nil})
 		if h == nil {
 			writeFault(w, UnknownOperation(target))
 			return

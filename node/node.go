@@ -5,6 +5,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
 	"github.com/openswf/openswf/engine"
+	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/metrics"
 	"github.com/openswf/openswf/sfn"
 	"github.com/openswf/openswf/sqlite"
@@ -32,6 +34,10 @@ type Config struct {
 	// Region and Account appear in every ARN (SWF domains, Step Functions resources); us-east-1 and
 	// 000000000000 when empty.
 	Region, Account string
+	// Auth, when set, turns access control on: every request must be signed (SigV4) with one of its access
+	// keys, and every action is decided against the key's user's policies. Its account, when set,
+	// overrides Account. Nil accepts any credentials.
+	Auth *iam.Config
 	// Clock defaults to the wall clock.
 	Clock  openswf.Clock
 	Logger *slog.Logger
@@ -45,8 +51,9 @@ type Node struct {
 	Metrics *metrics.Registry
 
 	states  *sfn.Service
-	api     http.Handler // the AWS JSON APIs
-	scrape  http.Handler // Metrics' handler
+	access  *accessControl // nil when access control is off
+	api     http.Handler   // the AWS JSON APIs
+	scrape  http.Handler   // Metrics' handler
 	handler http.Handler
 	log     *slog.Logger
 }
@@ -70,7 +77,22 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	metrics.RegisterOpenTasks(reg, store, metrics.OpenTasksOptions{Logger: cfg.Logger})
-	states := sfn.New(sfn.Options{Region: cfg.Region, Account: cfg.Account})
+	if cfg.Auth != nil && cfg.Auth.Account != "" {
+		cfg.Account = cfg.Auth.Account
+	}
+	if cfg.Account == "" {
+		cfg.Account = "000000000000"
+	}
+	var access *accessControl
+	var authorizer openswf.Authorizer
+	if cfg.Auth != nil {
+		access = newAccessControl(cfg.Auth, cfg.Account, cfg.Clock, cfg.Logger, reg)
+		authorizer = access
+		cfg.Logger.Info("access control on", "users", len(cfg.Auth.Users), "account", cfg.Account)
+	} else {
+		cfg.Logger.Warn("access control is off: any credentials are accepted and every caller may do everything (--auth FILE turns it on)")
+	}
+	states := sfn.New(sfn.Options{Region: cfg.Region, Account: cfg.Account, Authorizer: authorizer})
 	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set,
 		Deciders: map[string]engine.Decider{sfn.DeciderName: states.Decider()}})
 	if err := states.Open(ctx, eng); err != nil {
@@ -81,8 +103,12 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		store.Close()
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
-	srv := awsjson.NewServer(awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest})
-	if err := swf.New(eng, swf.Options{Region: cfg.Region, Account: cfg.Account}).Register(srv); err != nil {
+	jopts := awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest}
+	if access != nil {
+		jopts.Authenticate = &awsjson.Authenticator{Keys: access, Now: cfg.Clock.Now, Region: cfg.Region}
+	}
+	srv := awsjson.NewServer(jopts)
+	if err := swf.New(eng, swf.Options{Region: cfg.Region, Account: cfg.Account, Authorizer: authorizer}).Register(srv); err != nil {
 		eng.Close()
 		store.Close()
 		return nil, fmt.Errorf("register swf: %w", err)
@@ -93,7 +119,8 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("register step functions: %w", err)
 	}
 	states.Start()
-	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states}
+	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,
+		access: access}
 	n.handler = http.HandlerFunc(n.route)
 	return n, nil
 }
@@ -171,6 +198,15 @@ func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "ok")
+}
+
+// ReloadAuth replaces the access control configuration (SIGHUP). It fails, keeping the one in force, when
+// the server runs without access control or the new one names another account.
+func (n *Node) ReloadAuth(cfg *iam.Config) error {
+	if n.access == nil {
+		return errors.New("access control is off: start the server with --auth to turn it on")
+	}
+	return n.access.reload(cfg)
 }
 
 // Close stops the engine and closes the store; acknowledged writes are already durable.

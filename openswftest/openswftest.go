@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/node"
 )
 
@@ -24,6 +25,8 @@ type Options struct {
 	DB string
 	// TLS serves HTTPS with a fresh self-signed certificate (SelfSignedCert); Server.RootCAs trusts it.
 	TLS bool
+	// Auth turns access control on with this configuration (iam.ParseConfig of an --auth file).
+	Auth *iam.Config
 }
 
 // Server is a running in-process openswf.
@@ -60,7 +63,7 @@ func New(tb testing.TB, opts Options) *Server {
 		cert, roots = c, pool
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Logger: quiet})
+	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Auth: opts.Auth, Logger: quiet})
 	if err != nil {
 		tb.Fatalf("open node: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/node"
 )
 
@@ -24,9 +25,10 @@ const usage = `usage: openswf <command> [flags]
 commands:
   serve   run the service (flags: --addr, --db, --region, --account, --poll-hold, --max-body, --max-conns,
           --idle-timeout, --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_REGION,
-          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), and for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
-          OPENSWF_TLS_KEY): the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics,
-          health at GET /healthz, all on --addr
+          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
+          OPENSWF_TLS_KEY), and for access control --auth FILE (env OPENSWF_AUTH; SIGHUP re-reads it):
+          the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics, health at
+          GET /healthz, all on --addr
   rotate-token-key
           add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
           the new key signs the tokens issued from the next start on, the old ones still open theirs; with
@@ -70,17 +72,44 @@ func envCount(name string, def int) (int, error) {
 	return int(n), nil
 }
 
-// reload re-reads what SIGHUP re-reads: the TLS certificate. A bad file keeps what is served.
-func reload(log *slog.Logger, cert *node.TLSCertificate) {
-	if cert == nil {
+// reload re-reads what SIGHUP re-reads: the TLS certificate and the access control file. A bad file keeps
+// what is in force.
+func reload(log *slog.Logger, cert *node.TLSCertificate, n *node.Node, authFile string) {
+	if cert == nil && authFile == "" {
 		log.Info("SIGHUP: nothing to reload")
 		return
 	}
-	if err := cert.Reload(); err != nil {
-		log.Error("SIGHUP: TLS certificate not reloaded, the previous one is still served", "error", err)
-		return
+	if cert != nil {
+		if err := cert.Reload(); err != nil {
+			log.Error("SIGHUP: TLS certificate not reloaded, the previous one is still served", "error", err)
+		} else {
+			log.Info("SIGHUP: TLS certificate reloaded")
+		}
 	}
-	log.Info("SIGHUP: TLS certificate reloaded")
+	if authFile != "" {
+		cfg, err := readAuth(authFile)
+		if err == nil {
+			err = n.ReloadAuth(cfg)
+		}
+		if err != nil {
+			log.Error("SIGHUP: access control not reloaded, the previous configuration stays in force", "error", err)
+		} else {
+			log.Info("SIGHUP: access control reloaded", "file", authFile, "users", len(cfg.Users))
+		}
+	}
+}
+
+// readAuth reads and checks an access control file (--auth).
+func readAuth(file string) (*iam.Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--auth: %w", err)
+	}
+	cfg, err := iam.ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("--auth %s: %w", file, err)
+	}
+	return cfg, nil
 }
 
 func serve(ctx context.Context, args []string, logw io.Writer) error {
@@ -100,6 +129,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	idleTimeout := fs.Duration("idle-timeout", node.DefaultIdleTimeout, "close kept-alive connections idle this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
+	authFile := fs.String("auth", os.Getenv("OPENSWF_AUTH"), "access control: JSON file of users, access keys and IAM policies; every request must then be signed with a configured key; re-read on SIGHUP (env OPENSWF_AUTH)")
 	tlsCert := fs.String("tls-cert", os.Getenv("OPENSWF_TLS_CERT"), "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP (env OPENSWF_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("OPENSWF_TLS_KEY"), "the PEM private key of --tls-cert (env OPENSWF_TLS_KEY)")
 	if err := fs.Parse(args); err != nil {
@@ -139,9 +169,15 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 			}
 		}()
 	}
+	var auth *iam.Config
+	if *authFile != "" {
+		if auth, err = readAuth(*authFile); err != nil {
+			return err
+		}
+	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
-		Account: *account, Logger: log})
+		Account: *account, Auth: auth, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -163,7 +199,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		case err := <-errc:
 			return fmt.Errorf("serve: %w", err)
 		case <-hup:
-			reload(log, cert)
+			reload(log, cert, n, *authFile)
 			continue
 		case <-ctx.Done():
 		}
