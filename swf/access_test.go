@@ -137,7 +137,7 @@ func TestAccess_TokensAndDecisions(t *testing.T) {
 	}
 	h := mustCall(t, s, "GetWorkflowExecutionHistory", `{"domain":"pay","execution":{"workflowId":"w","runId":"`+
 		reflect.ValueOf(out).Elem().FieldByName("WorkflowExecution").Elem().FieldByName("RunID").String()+`"}}`)
-	text := fmt.Sprintf("%s", mustJSON(t, h))
+	text := string(mustJSON(t, h))
 	if !strings.Contains(text, `"StartTimerFailed"`) || !strings.Contains(text, "OPERATION_NOT_PERMITTED") || !strings.Contains(text, `"MarkerRecorded"`) {
 		t.Errorf("history lacks the denied timer or the marker:\n%s", text)
 	}
