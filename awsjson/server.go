@@ -49,6 +49,9 @@ type Options struct {
 	// UnrecognizedClientException, InvalidSignatureException) otherwise. Handlers find the signer with
 	// PrincipalFrom and its credential with CredentialFrom. Nil accepts every request, signed or not.
 	Authenticate *Authenticator
+	// RateLimit, when set, bounds each access key's requests (the verified one with Authenticate, else the
+	// one the Authorization header claims, "" for none); over it, ThrottlingException.
+	RateLimit *RateLimiter
 }
 
 // Server is an http.Handler for AWS JSON 1.0 services: it routes POST requests by X-Amz-Target to the
@@ -62,6 +65,7 @@ type Server struct {
 	observe     func(op, fault string, d time.Duration)
 	credentials bool
 	auth        *Authenticator
+	limit       *RateLimiter
 
 	mu       sync.RWMutex
 	services map[string]*service // by target prefix
@@ -82,6 +86,7 @@ func NewServer(opts Options) *Server {
 
 		credentials: opts.ParseCredentials,
 		auth:        opts.Authenticate,
+		limit:       opts.RateLimit,
 		services:    make(map[string]*service),
 	}
 	if s.maxBody <= 0 {
@@ -173,6 +178,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if cred, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
 			ctx = withCredential(ctx, &cred)
 		}
+	}
+
+	if s.limit != nil && !s.limit.Allow(accessKeyOf(ctx, r)) {
+		writeFault(w, Throttling("Rate exceeded"))
+		return
 	}
 
 	pruned, err := svc.model.validate(op, body)
@@ -326,4 +336,16 @@ func callHandler(ctx context.Context, h Handler, body []byte) (out any, err erro
 		}
 	}()
 	return h(ctx, body)
+}
+
+// accessKeyOf is the access key a request counts against for rate limiting: the verified one, else the one
+// its Authorization header claims, else "".
+func accessKeyOf(ctx context.Context, r *http.Request) string {
+	if p := PrincipalFrom(ctx); p != nil {
+		return p.AccessKeyID
+	}
+	if c, err := ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+		return c.AccessKeyID
+	}
+	return ""
 }

@@ -256,3 +256,39 @@ func TestAuth_Faults(t *testing.T) {
 		t.Errorf("the reader lists activities: %v", err)
 	}
 }
+
+// --rate-limit bounds each access key: past its rate a key gets ThrottlingException (which the SDKs
+// retry), while another key is not held back.
+func TestAuth_RateLimit(t *testing.T) {
+	t.Parallel()
+	cfg, err := iam.ParseConfig([]byte(authFixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := openswftest.New(t, openswftest.Options{Auth: cfg, RateLimit: 5})
+	ctx := t.Context()
+	list := func(c *swf.Client) error {
+		_, err := c.ListDomains(ctx, &swf.ListDomainsInput{RegistrationStatus: types.RegistrationStatusRegistered})
+		return err
+	}
+	admin := authClient(srv.URL, "AKIAADMIN", "admin-secret")
+	throttled := 0
+	for range 20 {
+		if err := list(admin); err != nil {
+			wantAPIError(t, "over the rate", err, "ThrottlingException")
+			throttled++
+		}
+	}
+	if throttled < 10 {
+		t.Errorf("%d of 20 back-to-back calls at 5/s were throttled, want most", throttled)
+	}
+	if err := list(authClient(srv.URL, "AKIAREADER", "reader-secret")); err != nil {
+		t.Errorf("another key was held back by the admin's rate: %v", err)
+	}
+	// The SDK's own retries get through once the bucket refills.
+	patient := swf.New(swf.Options{BaseEndpoint: aws.String(srv.URL), Region: "us-east-1", RetryMaxAttempts: 10,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAADMIN", "admin-secret", "")})
+	if err := list(patient); err != nil {
+		t.Errorf("a retrying client never got through: %v", err)
+	}
+}

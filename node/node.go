@@ -38,6 +38,9 @@ type Config struct {
 	// keys, and every action is decided against the key's user's policies. Its account, when set,
 	// overrides Account. Nil accepts any credentials.
 	Auth *iam.Config
+	// RateLimit, when positive, bounds each access key to that many requests per second (ThrottlingException
+	// past it).
+	RateLimit float64
 	// Clock defaults to the wall clock.
 	Clock  openswf.Clock
 	Logger *slog.Logger
@@ -106,6 +109,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	jopts := awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest}
 	if access != nil {
 		jopts.Authenticate = &awsjson.Authenticator{Keys: access, Now: cfg.Clock.Now, Region: cfg.Region}
+	}
+	if cfg.RateLimit > 0 {
+		jopts.RateLimit = awsjson.NewRateLimiter(cfg.RateLimit, cfg.Clock.Now)
 	}
 	srv := awsjson.NewServer(jopts)
 	if err := swf.New(eng, swf.Options{Region: cfg.Region, Account: cfg.Account, Authorizer: authorizer}).Register(srv); err != nil {

@@ -27,6 +27,8 @@ type Options struct {
 	TLS bool
 	// Auth turns access control on with this configuration (iam.ParseConfig of an --auth file).
 	Auth *iam.Config
+	// RateLimit bounds each access key's requests per second (--rate-limit); 0 for none.
+	RateLimit float64
 }
 
 // Server is a running in-process openswf.
@@ -63,7 +65,7 @@ func New(tb testing.TB, opts Options) *Server {
 		cert, roots = c, pool
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Auth: opts.Auth, Logger: quiet})
+	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Auth: opts.Auth, RateLimit: opts.RateLimit, Logger: quiet})
 	if err != nil {
 		tb.Fatalf("open node: %v", err)
 	}

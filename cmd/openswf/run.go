@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -26,7 +27,8 @@ commands:
   serve   run the service (flags: --addr, --db, --region, --account, --poll-hold, --max-body, --max-conns,
           --idle-timeout, --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_REGION,
           OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
-          OPENSWF_TLS_KEY), and for access control --auth FILE (env OPENSWF_AUTH; SIGHUP re-reads it):
+          OPENSWF_TLS_KEY), for access control --auth FILE (env OPENSWF_AUTH; SIGHUP re-reads it) and
+          --rate-limit N/s per access key (env OPENSWF_RATE_LIMIT):
           the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics, health at
           GET /healthz, all on --addr
   rotate-token-key
@@ -129,6 +131,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	idleTimeout := fs.Duration("idle-timeout", node.DefaultIdleTimeout, "close kept-alive connections idle this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
+	rateLimit := fs.String("rate-limit", os.Getenv("OPENSWF_RATE_LIMIT"), "bound each access key to N requests per second, as N/s; more answer ThrottlingException, which the SDKs retry (env OPENSWF_RATE_LIMIT)")
 	authFile := fs.String("auth", os.Getenv("OPENSWF_AUTH"), "access control: JSON file of users, access keys and IAM policies; every request must then be signed with a configured key; re-read on SIGHUP (env OPENSWF_AUTH)")
 	tlsCert := fs.String("tls-cert", os.Getenv("OPENSWF_TLS_CERT"), "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP (env OPENSWF_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("OPENSWF_TLS_KEY"), "the PEM private key of --tls-cert (env OPENSWF_TLS_KEY)")
@@ -169,6 +172,10 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 			}
 		}()
 	}
+	limit, err := parseRate(*rateLimit)
+	if err != nil {
+		return err
+	}
 	var auth *iam.Config
 	if *authFile != "" {
 		if auth, err = readAuth(*authFile); err != nil {
@@ -177,7 +184,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
-		Account: *account, Auth: auth, Logger: log})
+		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -216,4 +223,16 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		hs.Close()
 	}
 	return nil
+}
+
+// parseRate reads a --rate-limit: "N/s" or "N" requests per second, "" for none.
+func parseRate(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseFloat(strings.TrimSuffix(s, "/s"), 64)
+	if err != nil || n <= 0 || math.IsInf(n, 0) {
+		return 0, fmt.Errorf("--rate-limit %q: want a positive number of requests per second, as N/s", s)
+	}
+	return n, nil
 }
