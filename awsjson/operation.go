@@ -37,3 +37,20 @@ func (s *Server) RegisterOperations(m *Model, ops map[string]Operation) error {
 	}
 	return s.Register(m, hs)
 }
+
+type operationValueKey struct{}
+
+// Annotate wraps an operation so that its handler finds v in its context (OperationValue): an API marks each
+// operation with what its typed handler needs to know of it, such as the operation's access check.
+func Annotate(o Operation, v any) Operation {
+	h := o.Handler
+	o.Handler = func(ctx context.Context, body []byte) (any, error) {
+		return h(context.WithValue(ctx, operationValueKey{}, v), body)
+	}
+	return o
+}
+
+// OperationValue returns what Annotate attached to the operation being served, or nil.
+func OperationValue(ctx context.Context) any {
+	return ctx.Value(operationValueKey{})
+}

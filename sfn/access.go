@@ -16,28 +16,20 @@ import (
 // operations and the task-token operations, which no resource narrows. A refusal answers
 // AccessDeniedException.
 
-// accessKey keys, in a request's context, the operation access control checks the request against.
-type accessKey struct{}
-
 type accessCheck struct {
 	s  *Service
 	op string
 }
 
-// withAccess wraps an operation so that its typed handler checks access (see handle).
+// withAccess marks an operation so that its typed handler checks access (see handle).
 func (s *Service) withAccess(op string, o awsjson.Operation) awsjson.Operation {
-	h := o.Handler
-	check := &accessCheck{s: s, op: op}
-	o.Handler = func(ctx context.Context, body []byte) (any, error) {
-		return h(context.WithValue(ctx, accessKey{}, check), body)
-	}
-	return o
+	return awsjson.Annotate(o, &accessCheck{s: s, op: op})
 }
 
 // checkAccess asks the authorizer whether the caller may take the operation with this input; nil when
 // access control is off.
 func checkAccess(ctx context.Context, in any) error {
-	c, _ := ctx.Value(accessKey{}).(*accessCheck)
+	c, _ := awsjson.OperationValue(ctx).(*accessCheck)
 	if c == nil {
 		return nil
 	}

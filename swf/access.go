@@ -17,29 +17,21 @@ import (
 // actions ("swf:ScheduleActivityTask", …) checked against the principal that answers the decision task: a
 // denied decision records OPERATION_NOT_PERMITTED and the rest of the batch goes on.
 
-// accessKey keys, in a request's context, the operation access control checks the request against.
-type accessKey struct{}
-
 // accessCheck is an operation's access check.
 type accessCheck struct {
 	s  *Service
 	op string
 }
 
-// withAccess wraps an operation so that its typed handler checks access (see handle).
+// withAccess marks an operation so that its typed handler checks access (see handle).
 func (s *Service) withAccess(op string, o awsjson.Operation) awsjson.Operation {
-	h := o.Handler
-	check := &accessCheck{s: s, op: op}
-	o.Handler = func(ctx context.Context, body []byte) (any, error) {
-		return h(context.WithValue(ctx, accessKey{}, check), body)
-	}
-	return o
+	return awsjson.Annotate(o, &accessCheck{s: s, op: op})
 }
 
 // checkAccess asks the authorizer whether the request's caller may take the operation with this input;
 // nil when access control is off.
 func checkAccess(ctx context.Context, in any) error {
-	c, _ := ctx.Value(accessKey{}).(*accessCheck)
+	c, _ := awsjson.OperationValue(ctx).(*accessCheck)
 	if c == nil {
 		return nil
 	}
@@ -109,7 +101,7 @@ func inputFieldsOf(t reflect.Type) inputFields {
 // notPermitted checks each decision of a decision task against its decider, as the pseudo-action
 // "swf:<DecisionType>" on the run's domain.
 func (s *Service) notPermitted(ctx context.Context, token string, ds []openswf.Decision) ([]bool, error) {
-	if _, on := ctx.Value(accessKey{}).(*accessCheck); !on || len(ds) == 0 {
+	if _, on := awsjson.OperationValue(ctx).(*accessCheck); !on || len(ds) == 0 {
 		return nil, nil
 	}
 	d, err := s.eng.TokenDomain(ctx, token)
