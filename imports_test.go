@@ -19,7 +19,9 @@ const module = "github.com/openswf/openswf"
 // and imports only the standard library; the engine imports only the root; stores and the wire plumbing
 // know nothing of each other; an API package drives the engine over awsjson; node assembles them all.
 // Exceptions, each for a reason:
-//   - bench starts an in-process node when asked to measure one without a child process;
+//   - bench starts an in-process node when asked to measure one without a child process, and parses with
+//     iam the access control file it gives that node for heartbeat-auth (node.Config.Auth takes an
+//     *iam.Config);
 //   - the bench command (cmd/openswf-bench) is apart from the server binary, which links no AWS SDK.
 var allowedImports = map[string][]string{
 	".":                 {},
@@ -34,7 +36,7 @@ var allowedImports = map[string][]string{
 	"sfn":               {".", "asl", "awsjson", "engine"},
 	"node":              {".", "awsjson", "engine", "iam", "metrics", "sfn", "sqlite", "swf"},
 	"openswftest":       {"iam", "node"},
-	"bench":             {"node"},
+	"bench":             {"iam", "node"},
 	"cmd/openswf":       {"iam", "node"},
 	"cmd/openswf-bench": {"bench"},
 	"e2e":               {},

@@ -18,10 +18,13 @@ import (
 const (
 	WorkloadEcho      = "echo"
 	WorkloadHeartbeat = "heartbeat"
-	WorkloadTimers    = "timers"
-	WorkloadWorkflows = "workflows"
-	WorkloadRecovery  = "recovery"
-	WorkloadFanout    = "fanout"
+	// WorkloadHeartbeatAuth is heartbeat against a server with access control on (`serve --auth FILE`),
+	// every request signed with a configured key.
+	WorkloadHeartbeatAuth = "heartbeat-auth"
+	WorkloadTimers        = "timers"
+	WorkloadWorkflows     = "workflows"
+	WorkloadRecovery      = "recovery"
+	WorkloadFanout        = "fanout"
 
 	WorkloadSFNHeartbeat   = "sfn-heartbeat"
 	WorkloadSFNWakeup      = "sfn-wakeup"
@@ -31,7 +34,7 @@ const (
 
 // WorkloadNames lists every workload Run knows, in their documented order.
 func WorkloadNames() []string {
-	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout,
+	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadHeartbeatAuth, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout,
 		WorkloadSFNHeartbeat, WorkloadSFNWakeup, WorkloadSFNTransitions, WorkloadSFNMap}
 }
 
@@ -216,11 +219,12 @@ type Result struct {
 	// that one failing run is not hidden by a median.
 	Errors int64
 
-	// EchoRatio is heartbeat's (and sfn-heartbeat's) OpsPerSec over the echo's with the same client, when
-	// both ran.
+	// EchoRatio is heartbeat's (and heartbeat-auth's and sfn-heartbeat's) OpsPerSec over the echo's with the
+	// same client, when both ran.
 	EchoRatio float64
-	// HeartbeatRatio is sfn-heartbeat's OpsPerSec over heartbeat's with the same client, when both ran in
-	// one invocation: for runs that took turns, the median of the ratios of the runs of each turn.
+	// HeartbeatRatio is sfn-heartbeat's or heartbeat-auth's OpsPerSec over heartbeat's with the same client,
+	// when both ran in one invocation: for runs that took turns, the median of the ratios of the runs of each
+	// turn.
 	HeartbeatRatio float64
 	// Tasks is the number of started activity tasks (timers, recovery), of scheduled ones (fanout), of Map
 	// items (sfn-map), or of executions (sfn-transitions).
@@ -311,7 +315,9 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 	var r Result
 	switch workload {
 	case WorkloadHeartbeat:
-		r, err = b.heartbeat(ctx, srv)
+		r, err = b.heartbeat(ctx, srv, WorkloadHeartbeat)
+	case WorkloadHeartbeatAuth:
+		r, err = b.heartbeat(ctx, srv, WorkloadHeartbeatAuth)
 	case WorkloadTimers:
 		r, err = b.timers(ctx, srv)
 	case WorkloadWorkflows:
@@ -404,7 +410,7 @@ func setEchoRatios(results []Result) {
 	for i := range results {
 		r := &results[i]
 		e := echo[r.Client]
-		if (r.Workload != WorkloadHeartbeat && r.Workload != WorkloadSFNHeartbeat) || e == 0 {
+		if !slices.Contains([]string{WorkloadHeartbeat, WorkloadHeartbeatAuth, WorkloadSFNHeartbeat}, r.Workload) || e == 0 {
 			continue
 		}
 		r.EchoRatio = r.OpsPerSec / e
@@ -414,9 +420,10 @@ func setEchoRatios(results []Result) {
 	}
 }
 
-// setHeartbeatRatios sets HeartbeatRatio on sfn-heartbeat results from the heartbeat result of the same
-// client: Step Functions' SendTaskHeartbeat against SWF's RecordActivityTaskHeartbeat. Runs that took turns
-// are paired (run j of sfn-heartbeat against run j of heartbeat, which ran just before it) and the result's
+// setHeartbeatRatios sets HeartbeatRatio on sfn-heartbeat and heartbeat-auth results from the heartbeat
+// result of the same client: Step Functions' SendTaskHeartbeat against SWF's RecordActivityTaskHeartbeat, and
+// heartbeats with access control against heartbeats without. Runs that took turns
+// are paired (run j of sfn-heartbeat against run j of heartbeat, which ran in the same turn) and the result's
 // ratio is the median of the pairs' ratios; otherwise the ratio is of the medians.
 func setHeartbeatRatios(results []Result) {
 	hb := map[string]Result{}
@@ -428,7 +435,7 @@ func setHeartbeatRatios(results []Result) {
 	for i := range results {
 		r := &results[i]
 		h, ok := hb[r.Client]
-		if r.Workload != WorkloadSFNHeartbeat || !ok {
+		if (r.Workload != WorkloadSFNHeartbeat && r.Workload != WorkloadHeartbeatAuth) || !ok {
 			continue
 		}
 		r.HeartbeatRatio = r.OpsPerSec / h.OpsPerSec

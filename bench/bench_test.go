@@ -109,6 +109,28 @@ func TestRun_HeartbeatAndSFNHeartbeat(t *testing.T) {
 	}
 }
 
+func TestRun_HeartbeatAndHeartbeatAuth(t *testing.T) {
+	for _, client := range []string{ClientRaw, ClientSDK} {
+		t.Run(client, func(t *testing.T) {
+			results := mustRun(t, Config{
+				Workloads: []string{WorkloadHeartbeat, WorkloadHeartbeatAuth}, Client: client,
+				Workers: 4, Duration: 300 * time.Millisecond, Runs: 2,
+			})
+			for _, r := range results {
+				if r.Ops <= 0 || r.OpsPerSec <= 0 || r.Errors != 0 || r.ServerErrors != 0 {
+					t.Errorf("%s: ops %d (%.0f/s), errors %d, server errors %d; want ops > 0 and no errors",
+						r.Workload, r.Ops, r.OpsPerSec, r.Errors, r.ServerErrors)
+				}
+			}
+			if r := results[1]; r.Workload != WorkloadHeartbeatAuth || r.HeartbeatRatio <= 0 || r.Runs[1].HeartbeatRatio <= 0 ||
+				!strings.Contains(r.Extra(), "× heartbeat") {
+				t.Errorf("%s: heartbeat ratio %v (runs %+v), extra %q; want heartbeat-auth with a ratio > 0",
+					r.Workload, r.HeartbeatRatio, r.Runs, r.Extra())
+			}
+		})
+	}
+}
+
 func TestRun_SFNWakeup(t *testing.T) {
 	for _, rate := range []float64{0, 50} {
 		results := mustRun(t, Config{Workloads: []string{WorkloadSFNWakeup}, Workers: 4, Duration: 300 * time.Millisecond, Rate: rate})
@@ -182,6 +204,9 @@ func TestConfig_Validate(t *testing.T) {
 		{"recovery child", Config{Workloads: []string{WorkloadRecovery}, ServerExec: "openswf"}, ""},
 		{"fanout over SWF's limit", Config{Workloads: []string{WorkloadFanout}, Activities: 1001}, "activities 1001"},
 		{"negative rate", Config{Rate: -1}, "negative"},
+		{"heartbeat-auth", Config{Workloads: []string{WorkloadHeartbeat, WorkloadHeartbeatAuth}}, ""},
+		{"heartbeat-auth on an endpoint", Config{Workloads: []string{WorkloadHeartbeatAuth}, Endpoint: "http://x"}, ""},
+		{"heartbeat-auth misspelt", Config{Workloads: []string{"heartbeat_auth"}}, `unknown workload "heartbeat_auth"`},
 		{"sfn workloads", Config{Workloads: []string{WorkloadSFNHeartbeat, WorkloadSFNWakeup, WorkloadSFNTransitions, WorkloadSFNMap}}, ""},
 		{"negative executions", Config{Workloads: []string{WorkloadSFNTransitions}, Executions: -1}, "executions"},
 		{"loops over the history limit", Config{Workloads: []string{WorkloadSFNTransitions}, Loops: 601}, "loops 601"},
@@ -239,6 +264,29 @@ func TestSetHeartbeatRatios_PairsRuns(t *testing.T) {
 	}
 	if got := results[2].HeartbeatRatio; got != 0 {
 		t.Errorf("ratio of the sdk result without an sdk heartbeat %v, want 0", got)
+	}
+}
+
+// heartbeat-auth's ratio to heartbeat pairs runs like sfn-heartbeat's, and its echo ratio is set too.
+func TestSetHeartbeatRatios_HeartbeatAuth(t *testing.T) {
+	results := []Result{
+		{Workload: WorkloadEcho, Client: ClientRaw, OpsPerSec: 400},
+		combine([]Result{{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 100}, {Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 200},
+			{Workload: WorkloadHeartbeat, Client: ClientRaw, OpsPerSec: 400}}),
+		combine([]Result{{Workload: WorkloadHeartbeatAuth, Client: ClientRaw, OpsPerSec: 80}, {Workload: WorkloadHeartbeatAuth, Client: ClientRaw, OpsPerSec: 180},
+			{Workload: WorkloadHeartbeatAuth, Client: ClientRaw, OpsPerSec: 380}}),
+	}
+	setEchoRatios(results)
+	setHeartbeatRatios(results)
+	r := results[2]
+	if r.HeartbeatRatio != 0.9 || r.Runs[0].HeartbeatRatio != 0.8 {
+		t.Errorf("heartbeat-auth ratio %v (first run %v), want 0.9, the median of 0.8, 0.9 and 0.95 (0.8)", r.HeartbeatRatio, r.Runs[0].HeartbeatRatio)
+	}
+	if r.EchoRatio != 0.45 {
+		t.Errorf("heartbeat-auth echo ratio %v, want 0.45 (its median 180/s over echo's 400/s)", r.EchoRatio)
+	}
+	if !strings.Contains(r.Extra(), "0.90× heartbeat") {
+		t.Errorf("extra %q, want it to say 0.90× heartbeat", r.Extra())
 	}
 }
 

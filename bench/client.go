@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/swf"
@@ -46,8 +45,8 @@ func (b *bencher) closeClients() {
 func newSDKClient(url string, hc *http.Client, attempts int) *swf.Client {
 	return swf.New(swf.Options{
 		BaseEndpoint:     aws.String(url),
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("bench", "bench", ""),
+		Region:           benchRegion,
+		Credentials:      credentials.NewStaticCredentialsProvider(benchAccessKeyID, benchSecretAccessKey, ""),
 		HTTPClient:       hc,
 		RetryMaxAttempts: attempts,
 	})
@@ -80,6 +79,21 @@ const (
 // client, through SWF's RecordActivityTaskHeartbeat.
 func (b *bencher) heartbeatCalls(url string, tokens []string) []call {
 	return b.apiHeartbeatCalls(apiSWF, url, tokens)
+}
+
+// signedHeartbeatCalls is heartbeatCalls for a server with access control: the SDK client signs as it always
+// does; the raw client signs each request (signedHeartbeat) instead of sending a dummy signature.
+func (b *bencher) signedHeartbeatCalls(url string, tokens []string) []call {
+	if b.cfg.Client == ClientSDK {
+		return b.heartbeatCalls(url, tokens)
+	}
+	hc := b.httpClient(b.cfg.Workers + 64)
+	signer := v4.NewSigner()
+	calls := make([]call, len(tokens))
+	for i, tok := range tokens {
+		calls[i] = signedHeartbeat(hc, signer, url, "SimpleWorkflowService.RecordActivityTaskHeartbeat", "swf", tok)
+	}
+	return calls
 }
 
 // apiHeartbeatCalls returns, for each task token, a call recording a heartbeat on url through api with the
@@ -143,18 +157,6 @@ func rawHeartbeat(hc *http.Client, url, target, service, token string) call {
 			return err
 		}
 		req.Header = hdr
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-			io.Copy(io.Discard, resp.Body)
-			return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(msg))
-		}
-		// Read the answer to its end so that the connection goes back to the pool.
-		_, err = io.Copy(io.Discard, resp.Body)
-		return err
+		return doRaw(hc, req)
 	}
 }

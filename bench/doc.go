@@ -9,7 +9,8 @@
 // server are separate processes as users run them, or in-process through package node.
 //
 // Setup (domains, types, workflows, decisions that schedule activities, polls that start them) always goes
-// through the real AWS SDK for Go v2 client. Load is sent either by that client (ClientSDK: what a worker
+// through the real AWS SDK for Go v2 client, which signs with the bench's own access key (servers without
+// access control accept any). Load is sent either by that client (ClientSDK: what a worker
 // feels, signing and middleware included, retries off so that errors are counted) or by a plain keep-alive
 // HTTP client posting pre-built AWS JSON 1.0 requests (ClientRaw: the server's capacity without the client's
 // cost hiding it).
@@ -20,6 +21,10 @@
 //     the ceiling of the machine measured in the same run;
 //   - heartbeat: Workers workers, each holding one started activity task, heartbeating as fast as they can or
 //     at a total Rate, for Duration; with the ratio to echo when echo ran in the same invocation;
+//   - heartbeat-auth: heartbeat against a server with access control on (`serve --auth FILE` with
+//     AuthConfig: one user allowed swf:* on *), every request signed with the bench's key, the raw client's
+//     too (a SigV4 signature per request with the SDK's v4 signer); with the ratio to heartbeat when both
+//     ran in the same invocation (`--workload heartbeat,heartbeat-auth`);
 //   - timers: Tasks started activity tasks whose heartbeat timeouts come due at TimeoutRate per second;
 //     lateness of each ActivityTaskTimedOut against its deadline, and the server's peak RSS;
 //   - workflows: Workflows executions of one decision, one activity and a completion, driven by concurrent

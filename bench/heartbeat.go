@@ -10,9 +10,11 @@ import (
 const heartbeatHold = "3600"
 
 // heartbeat gives each worker one started activity task and has it heartbeat, as fast as it can or at its
-// share of the rate, for the configured duration.
-func (b *bencher) heartbeat(ctx context.Context, srv *server) (Result, error) {
-	e, err := newEnv(ctx, b.setupClient(srv.url), b.name(WorkloadHeartbeat), b.logf)
+// share of the rate, for the configured duration. For heartbeat-auth the server has access control on
+// (startServer) and the raw client signs each request; the SDK client, setup included, always signs with the
+// bench's key.
+func (b *bencher) heartbeat(ctx context.Context, srv *server, workload string) (Result, error) {
+	e, err := newEnv(ctx, b.setupClient(srv.url), b.name(workload), b.logf)
 	if err != nil {
 		return Result{}, err
 	}
@@ -24,15 +26,19 @@ func (b *bencher) heartbeat(ctx context.Context, srv *server) (Result, error) {
 		return Result{}, fmt.Errorf("start tasks: %w", err)
 	}
 	cpu := startCPUMeter(srv.pid())
-	l := drive(ctx, b.heartbeatCalls(srv.url, held.tokens), b.cfg.Duration, b.cfg.Rate)
+	calls := b.heartbeatCalls(srv.url, held.tokens)
+	if workload == WorkloadHeartbeatAuth {
+		calls = b.signedHeartbeatCalls(srv.url, held.tokens)
+	}
+	l := drive(ctx, calls, b.cfg.Duration, b.cfg.Rate)
 	serverCPU := cpu.perOp(l.ops)
 	for _, msg := range l.firstErrors {
-		b.logf("heartbeat: error: %s", msg)
+		b.logf("%s: error: %s", workload, msg)
 	}
 	if b.cfg.Endpoint != "" {
 		e.terminate(ctx, held.runs)
 	}
-	r := l.result(WorkloadHeartbeat, b.cfg.Client, b.cfg.Workers)
+	r := l.result(workload, b.cfg.Client, b.cfg.Workers)
 	r.ServerCPU = serverCPU
 	return r, ctx.Err()
 }

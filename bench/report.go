@@ -21,7 +21,7 @@ func (r Result) Extra() string {
 		if r.EchoRatio > 0 {
 			parts = append(parts, fmt.Sprintf("%.2f× echo", r.EchoRatio))
 		}
-	case WorkloadSFNHeartbeat:
+	case WorkloadSFNHeartbeat, WorkloadHeartbeatAuth:
 		if r.HeartbeatRatio > 0 {
 			parts = append(parts, fmt.Sprintf("%.2f× heartbeat", r.HeartbeatRatio))
 		}

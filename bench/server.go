@@ -62,11 +62,20 @@ func (b *bencher) startServer(ctx context.Context, workload string) (*server, er
 	if s.db == "" {
 		s.db = filepath.Join(b.tmp, fmt.Sprintf("%s-%d.db", workload, b.seq.Add(1)))
 	}
+	auth := workload == WorkloadHeartbeatAuth
 	if b.cfg.ServerExec == "" {
-		return s, s.startInProcess(ctx, b.cfg.PollHold)
+		return s, s.startInProcess(ctx, b.cfg.PollHold, auth)
 	}
 	s.exe, s.hold = b.cfg.ServerExec, b.cfg.PollHold
-	c, err := startChild(ctx, s.exe, s.db, "127.0.0.1:0", s.hold, s.errs)
+	var extra []string
+	if auth {
+		file, err := writeAuthFile(b.tmp)
+		if err != nil {
+			return nil, err
+		}
+		extra = []string{"--auth", file}
+	}
+	c, err := startChild(ctx, s.exe, s.db, "127.0.0.1:0", s.hold, s.errs, extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +88,18 @@ func (b *bencher) startServer(ctx context.Context, workload string) (*server, er
 	return s, nil
 }
 
-func (s *server) startInProcess(ctx context.Context, hold time.Duration) error {
+// startInProcess opens a node on the server's database, with the bench's access control file when auth is
+// set.
+func (s *server) startInProcess(ctx context.Context, hold time.Duration, auth bool) error {
 	log := slog.New(slog.NewTextHandler(s.errs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	n, err := node.Open(ctx, node.Config{DB: s.db, PollHold: hold, Logger: log})
+	cfg := node.Config{DB: s.db, PollHold: hold, Logger: log}
+	if auth {
+		var err error
+		if cfg.Auth, err = authConfig(); err != nil {
+			return err
+		}
+	}
+	n, err := node.Open(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open in-process server: %w", err)
 	}
@@ -164,9 +182,10 @@ type listenEvent struct {
 	at   time.Time
 }
 
-// startChild starts `exe serve` on db, listening on addr.
-func startChild(ctx context.Context, exe, db, addr string, hold time.Duration, errs *logCounter) (*child, error) {
-	return startProcess(ctx, exe, []string{"serve", "--addr", addr, "--db", db, "--poll-hold", hold.String()}, errs)
+// startChild starts `exe serve` on db, listening on addr, with extra flags after the others.
+func startChild(ctx context.Context, exe, db, addr string, hold time.Duration, errs *logCounter, extra ...string) (*child, error) {
+	args := append([]string{"serve", "--addr", addr, "--db", db, "--poll-hold", hold.String()}, extra...)
+	return startProcess(ctx, exe, args, errs)
 }
 
 // startProcess starts exe with args. Its stderr is scanned for the listening line and for errors; the last

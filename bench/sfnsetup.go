@@ -24,8 +24,8 @@ const sfnRoleArn = "arn:aws:iam::000000000000:role/openswf-bench"
 func newSFNSDKClient(url string, hc *http.Client, attempts int) *sfn.Client {
 	return sfn.New(sfn.Options{
 		BaseEndpoint:     aws.String(url),
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("bench", "bench", ""),
+		Region:           benchRegion,
+		Credentials:      credentials.NewStaticCredentialsProvider(benchAccessKeyID, benchSecretAccessKey, ""),
 		HTTPClient:       hc,
 		RetryMaxAttempts: attempts,
 	})

@@ -33,7 +33,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	fs.StringVar(&cfg.DB, "db", "", "SQLite file of the servers the bench starts (default: a fresh temporary file per run)")
 	fs.DurationVar(&cfg.PollHold, "poll-hold", bench.DefaultPollHold, "long-poll hold of the servers the bench starts")
 	workloads := fs.String("workload", "echo,heartbeat", "comma-separated workloads: "+strings.Join(bench.WorkloadNames(), ","))
-	fs.StringVar(&cfg.Client, "client", bench.ClientRaw, "load client of echo, heartbeat and sfn-heartbeat: raw or sdk")
+	fs.StringVar(&cfg.Client, "client", bench.ClientRaw, "load client of echo, heartbeat, heartbeat-auth and sfn-heartbeat: raw or sdk")
 	fs.IntVar(&cfg.Workers, "workers", bench.DefaultWorkers, "concurrent workers")
 	fs.DurationVar(&cfg.Duration, "duration", bench.DefaultDuration, "how long echo, heartbeat and sfn-heartbeat send load, and sfn-wakeup starts executions")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "total offered rate per second, open-loop (0: as fast as possible)")
@@ -45,6 +45,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	fs.IntVar(&cfg.Loops, "loops", bench.DefaultLoops, "loops of 20 Pass/Choice states in each execution of sfn-transitions")
 	fs.IntVar(&cfg.Items, "items", bench.DefaultItems, "items of sfn-map's Map, each an activity task")
 	fs.IntVar(&cfg.Runs, "runs", 1, "runs of each workload; the figures are their medians")
+	writeAuth := fs.String("write-auth", "", "write the access control file of heartbeat-auth's servers to this file and exit (for `openswf serve --auth FILE` with --endpoint)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file (with --server-exec= it includes the server)")
 	mutexProfile := fs.String("mutexprofile", "", "write a mutex contention profile of this process to the file")
@@ -60,6 +61,12 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("bench: unexpected arguments %q", fs.Args())
+	}
+	if *writeAuth != "" {
+		if err := os.WriteFile(*writeAuth, bench.AuthConfig(), 0o600); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		return nil
 	}
 	for w := range strings.SplitSeq(*workloads, ",") {
 		if w = strings.TrimSpace(w); w != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,5 +33,29 @@ func TestRunBench_EchoInProcess(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "echo") || !strings.Contains(out.String(), "raw") {
 		t.Errorf("output = %q, want an echo row", out.String())
+	}
+}
+
+// --write-auth writes the access control file of heartbeat-auth's servers and runs nothing.
+func TestRunBench_WriteAuth(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "auth.json")
+	var out, log bytes.Buffer
+	if err := runBench(t.Context(), []string{"--write-auth", file}, &out, &log); err != nil {
+		t.Fatalf("runBench: %v\n%s", err, log.String())
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Users []struct {
+			AccessKeys []struct{ AccessKeyID string } `json:"accessKeys"`
+		} `json:"users"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Users) != 1 || len(doc.Users[0].AccessKeys) != 1 {
+		t.Errorf("file %s (%v), want one user with one access key", data, err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("output %q, want none", out.String())
 	}
 }
