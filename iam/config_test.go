@@ -55,3 +55,22 @@ func TestConfig_Errors(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicy_ReadsContext(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"swf:*","Resource":"*"}]}`, false},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"swf:*","Resource":"arn:aws:swf:*:*:/domain/${aws:username}"}]}`, true},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"swf:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, true},
+	} {
+		p, err := ParsePolicy([]byte(tc.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ReadsContext(); got != tc.want {
+			t.Errorf("ReadsContext(%s) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+}

@@ -256,3 +256,15 @@ func (p *pattern) isLiteral() bool {
 	}
 	return true
 }
+
+// hasVariable reports whether the pattern holds a policy variable.
+func (p *pattern) hasVariable() bool {
+	for _, piece := range p.pieces {
+		for _, a := range piece {
+			if a.kind == variableAtom {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -22,6 +22,23 @@ type Policy struct {
 // Version returns the policy's language version.
 func (p *Policy) Version() string { return p.version }
 
+// ReadsContext reports whether evaluating the policy may read the request's context: it has a condition
+// or a policy variable. A caller may then skip building a context the policy never reads.
+func (p *Policy) ReadsContext() bool {
+	for i := range p.statements {
+		st := &p.statements[i]
+		if len(st.conditions) > 0 {
+			return true
+		}
+		for _, r := range st.resources {
+			if r.hasVariable() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // statement is one compiled statement of a policy.
 type statement struct {
 	sid         string

@@ -186,7 +186,7 @@ func (in *registerWorkflowTypeInput) engine() engine.RegisterTypeInput {
 func none(err error) (any, error) { return nil, err }
 
 func (s *Service) domainARN(name string) string {
-	return fmt.Sprintf("arn:aws:swf:%s:%s:/domain/%s", s.opts.Region, s.opts.Account, name)
+	return "arn:aws:swf:" + s.opts.Region + ":" + s.opts.Account + ":/domain/" + name
 }
 
 // domainOfARN returns the name of the domain an ARN of this server's region and account names, or
