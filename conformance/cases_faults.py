@@ -1,5 +1,6 @@
-"""Cases for faults: every fault the SWF model lists (but LimitExceededFault and OperationNotPermittedFault, which
-openswf never answers) surfaced as boto3's modeled exception, and ValidationException for constraint violations.
+"""Cases for faults: every fault the SWF model lists (but LimitExceededFault, which openswf never answers, and
+OperationNotPermittedFault, which cases_auth.py covers under access control) surfaced as boto3's modeled
+exception, and ValidationException for constraint violations.
 """
 
 from botocore.exceptions import ClientError

@@ -9,7 +9,9 @@
 #   PASS name | FAIL name: reason | PENDING name: reason  (group listed in $CONFORMANCE_PENDING; not a failure)
 # then `# cli suite done: …`, and exits 1 if any case failed. A case's reason is the last line it printed.
 # CONFORMANCE_ONLY (a bash regular expression) limits the run to matching case names; CONFORMANCE_CASE_LIMIT
-# sets the seconds one case may take (default 90).
+# sets the seconds one case may take (default 90). With CONFORMANCE_AUTH=1 (the server runs with access control)
+# every call signs with CONFORMANCE_ACCESS_KEY_ID / CONFORMANCE_SECRET_ACCESS_KEY, the admin's key, and the auth
+# cases sign as the restricted users of CONFORMANCE_AUTH_FILE; without it they print `SKIP name: reason`.
 #
 # The CLI's own defaults are kept (timeouts included); only retries are turned off (AWS_MAX_ATTEMPTS=1) so that
 # a 5xx answer fails the case instead of being retried away. JSON output is read with /usr/bin/python3's
@@ -26,7 +28,9 @@ PY=/usr/bin/python3
 CASE_LIMIT=${CONFORMANCE_CASE_LIMIT:-90} # seconds per case
 
 # Credentials and configuration come from here only, never from the machine's ~/.aws.
-export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_MAX_ATTEMPTS=1
+# The key is the admin's when the server runs with access control (run.sh with CONFORMANCE_AUTH=1), else any.
+export AWS_ACCESS_KEY_ID=${CONFORMANCE_ACCESS_KEY_ID:-x} AWS_SECRET_ACCESS_KEY=${CONFORMANCE_SECRET_ACCESS_KEY:-y}
+export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_MAX_ATTEMPTS=1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_CA_BUNDLE PYTHONPATH
 export PYTHONNOUSERSITE=1
@@ -134,6 +138,25 @@ fails_with() {
   [ "$rc" = "$want_rc" ] || die "$*: exit code $rc, want $want_rc; stderr: $(tr '\n' ' ' <"$WORK/err")"
   grep -q "An error occurred ($code) when calling the [A-Za-z]* operation" "$WORK/err" ||
     die "stderr lacks 'An error occurred ($code)': $(tr '\n' ' ' <"$WORK/err")"
+}
+
+# as_user NAME CMD…: runs CMD signing with the key of the user NAME of the access control file.
+as_user() {
+  local keys
+  keys=$("$PY" -c 'import json, sys
+u = next(u for u in json.load(open(sys.argv[1]))["users"] if u["name"] == sys.argv[2])
+print(u["accessKeys"][0]["accessKeyId"], u["accessKeys"][0]["secretAccessKey"])' "${CONFORMANCE_AUTH_FILE:?no access control file}" "$1") ||
+    die "no user $1 in $CONFORMANCE_AUTH_FILE"
+  shift
+  AWS_ACCESS_KEY_ID=${keys%% *} AWS_SECRET_ACCESS_KEY=${keys#* } "$@"
+}
+
+# not_authorized USER ACTION RESOURCE: the last fails_with's stderr carries IAM's message for that refusal.
+not_authorized() {
+  local want
+  want="An error occurred ([A-Za-z]*) when calling the [A-Za-z]* operation.*: User: arn:aws:iam::[0-9]\{12\}:user/$1"
+  want="$want is not authorized to perform: $2 on resource: $3 because no identity-based policy allows the $2 action"
+  grep -q "^$want" "$WORK/err" || die "stderr lacks IAM's refusal of $2 on $3 to $1: $(tr '\n' ' ' <"$WORK/err")"
 }
 
 # ----------------------------------------------------------------------------------------------------------
@@ -399,7 +422,80 @@ cli_states_faults() {
   fails_with InvalidToken 254 $AWS stepfunctions send-task-success --task-token forged-token --task-output '{}'
 }
 
-# "name group": group is - for features the server supports today.
+# ----------------------------------------------------------------------------------------------------------
+# Access control: run with CONFORMANCE_AUTH=1 only (see run.sh for the users and their policies)
+
+cli_auth_worker() {
+  local bill batl btoken pay out
+  # A task of the authbill domain, polled by the admin: its token names that domain.
+  new_world authbill
+  bill=$DOMAIN batl=$ATL
+  start_activity NONE
+  btoken=$TOKEN
+  new_world authpay
+  pay=$DOMAIN
+  # In its own domain the worker polls the admin's task, heartbeats it and completes it.
+  start_run
+  poll_decision
+  swf respond-decision-task-completed --task-token "$DT" --decisions '[{"decisionType":"ScheduleActivityTask",
+    "scheduleActivityTaskDecisionAttributes":{"activityType":{"name":"act","version":"1"},"activityId":"a1"}}]'
+  out=$(as_user authpay-worker swf poll-for-activity-task --domain "$pay" --task-list name="$ATL" --identity cli-auth-worker)
+  TOKEN=$(jget 'd.get("taskToken") or ""' <<<"$out")
+  [ -n "$TOKEN" ] || die "the worker's poll of its own domain found no task: $out"
+  expect "$(as_user authpay-worker swf record-activity-task-heartbeat --task-token "$TOKEN" | jget 'd["cancelRequested"]')" false cancelRequested
+  as_user authpay-worker swf respond-activity-task-completed --task-token "$TOKEN" --result paid
+  expect "$(wait_for ActivityTaskCompleted | jget 'd.get("result", "")')" paid "ActivityTaskCompleted.result"
+  # Anywhere else, and any other action, it is refused.
+  fails_with OperationNotPermittedFault 254 as_user authpay-worker $AWS swf poll-for-activity-task --domain "$bill" --task-list name="$batl"
+  not_authorized authpay-worker swf:PollForActivityTask "arn:aws:swf:[a-z0-9-]*:[0-9]*:/domain/$bill"
+  fails_with OperationNotPermittedFault 254 as_user authpay-worker $AWS swf describe-domain --name "$pay"
+  not_authorized authpay-worker swf:DescribeDomain "arn:aws:swf:[a-z0-9-]*:[0-9]*:/domain/$pay"
+  fails_with OperationNotPermittedFault 254 as_user authpay-worker $AWS swf record-activity-task-heartbeat --task-token "$btoken"
+  not_authorized authpay-worker swf:RecordActivityTaskHeartbeat "arn:aws:swf:[a-z0-9-]*:[0-9]*:/domain/$bill"
+  fails_with OperationNotPermittedFault 254 as_user authpay-worker $AWS swf respond-activity-task-failed --task-token "$btoken"
+  # The refusals changed nothing: the billing task is still the admin's to heartbeat.
+  expect "$(swf record-activity-task-heartbeat --task-token "$btoken" | jget 'd["cancelRequested"]')" false "the admin's heartbeat"
+}
+
+cli_auth_decision_not_permitted() {
+  local i out
+  new_world authtimer
+  start_run
+  for i in 1 2 3 4 5; do
+    out=$(as_user no-timer-decider swf poll-for-decision-task --domain "$DOMAIN" --task-list name="$DTL" --no-paginate)
+    DT=$(jget 'd.get("taskToken") or ""' <<<"$out")
+    [ -n "$DT" ] && break
+  done
+  [ -n "$DT" ] || die "the decider found no decision task"
+  as_user no-timer-decider swf respond-decision-task-completed --task-token "$DT" --decisions \
+    '[{"decisionType":"StartTimer","startTimerDecisionAttributes":{"timerId":"t1","startToFireTimeout":"60"}}]'
+  expect "$(wait_for StartTimerFailed | jget 'd["timerId"] + "|" + d["cause"]')" "t1|OPERATION_NOT_PERMITTED" "StartTimerFailed timerId|cause"
+  expect "$(history | jget '"TimerStarted" in [e["eventType"] for e in d["events"]]')" false "a TimerStarted event"
+}
+
+cli_auth_states_access_denied() {
+  local name
+  name=$(uid cf-cli-authsfn)
+  fails_with AccessDeniedException 254 as_user states-reader $AWS stepfunctions create-activity --name "$name"
+  not_authorized states-reader states:CreateActivity "arn:aws:states:us-east-1:[0-9]*:activity:$name"
+  # What it may do, it does; and the refused activity does not exist.
+  expect "$(as_user states-reader sfn list-activities | jget "'$name' in [a['name'] for a in d['activities']]")" false \
+    "the refused activity listed"
+}
+
+cli_auth_signature_faults() {
+  local call
+  for call in "swf list-domains --registration-status REGISTERED" "stepfunctions list-activities"; do
+    # shellcheck disable=SC2086 # call is the words of a command
+    AWS_ACCESS_KEY_ID=AKIACONFORMANCENOBODY fails_with UnrecognizedClientException 254 $AWS $call
+    AWS_SECRET_ACCESS_KEY=not-the-secret fails_with InvalidSignatureException 254 $AWS $call
+    fails_with MissingAuthenticationTokenException 254 $AWS $call --no-sign-request
+    grep -q "Request is missing Authentication Token" "$WORK/err" || die "stderr: $(tr '\n' ' ' <"$WORK/err")"
+  done
+}
+
+# "name group [auth]": group is - for features the server supports today; auth marks a case that runs only when
+# the server has access control (CONFORMANCE_AUTH=1).
 CASES=(
   "cli_lifecycle -"
   "cli_heartbeat_details -"
@@ -415,6 +511,10 @@ CASES=(
   "cli_states_activity_worker -"
   "cli_states_stop_execution -"
   "cli_states_faults -"
+  "cli_auth_worker - auth"
+  "cli_auth_decision_not_permitted - auth"
+  "cli_auth_states_access_denied - auth"
+  "cli_auth_signature_faults - auth"
 )
 
 # ----------------------------------------------------------------------------------------------------------
@@ -432,11 +532,16 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 echo "# $(/usr/bin/aws --version 2>&1), endpoint $URL"
-passed=0 failed=0 pending=0
+passed=0 failed=0 pending=0 skipped=0
 for entry in "${CASES[@]}"; do
-  name=${entry%% *} group=${entry#* }
+  read -r name group needs <<<"$entry"
   [ "$group" = - ] && group=""
   if [ -n "${CONFORMANCE_ONLY:-}" ] && ! [[ $name =~ $CONFORMANCE_ONLY ]]; then
+    continue
+  fi
+  if [ "$needs" = auth ] && [ "${CONFORMANCE_AUTH:-}" != 1 ]; then
+    skipped=$((skipped + 1))
+    echo "SKIP $name: needs access control (CONFORMANCE_AUTH=1)"
     continue
   fi
   rc=0
@@ -459,5 +564,5 @@ for entry in "${CASES[@]}"; do
     echo "FAIL $name: ${reason:-exit code $rc}"
   fi
 done
-echo "# cli suite done: $passed passed, $failed failed, $pending pending"
+echo "# cli suite done: $passed passed, $failed failed, $pending pending, $skipped skipped"
 [ "$failed" = 0 ]

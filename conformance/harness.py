@@ -6,6 +6,7 @@ Only the standard library and boto3/botocore are used.
 """
 
 import datetime
+import json
 import os
 import shutil
 import tempfile
@@ -30,6 +31,13 @@ states = None  # the Step Functions client every case uses; set by connect
 CA_BUNDLE = os.environ.get("CONFORMANCE_CA_BUNDLE") or None
 MODEL = os.environ.get("CONFORMANCE_MODEL", "")  # a newer SWF model (run.sh: swf/model/)
 SFN_MODEL = os.environ.get("CONFORMANCE_SFN_MODEL", "")  # a newer Step Functions model (run.sh: sfn/model/)
+# The key every client signs with: the admin's when the server runs with access control (run.sh with
+# CONFORMANCE_AUTH=1), else any.
+ACCESS_KEY_ID = os.environ.get("CONFORMANCE_ACCESS_KEY_ID") or "x"
+SECRET_ACCESS_KEY = os.environ.get("CONFORMANCE_SECRET_ACCESS_KEY") or "y"
+# Access control is on: the server's access control file, whose restricted users the auth cases sign as.
+AUTH = os.environ.get("CONFORMANCE_AUTH") == "1"
+AUTH_FILE = os.environ.get("CONFORMANCE_AUTH_FILE", "")
 
 
 def connect(url):
@@ -40,18 +48,37 @@ def connect(url):
     states = new_client(service="stepfunctions")
 
 
-def new_client(session=None, service="swf"):
-    """A further client of service on URL (session: a boto3 Session, e.g. one that loads another model)."""
+def new_client(session=None, service="swf", key=None, config=CONFIG):
+    """A further client of service on URL (session: a boto3 Session, e.g. one that loads another model) signing
+    with key, an (access key id, secret) pair, or the suite's key."""
     s = session or boto3
+    key_id, secret = key or (ACCESS_KEY_ID, SECRET_ACCESS_KEY)
     return s.client(
         service,
         endpoint_url=URL,
         region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="y",
-        config=CONFIG,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=config,
         verify=CA_BUNDLE,
     )
+
+
+def user_key(name):
+    """The (access key id, secret) of the user name in the server's access control file."""
+    check(AUTH_FILE and os.path.exists(AUTH_FILE), "no access control file at %r" % AUTH_FILE)
+    with open(AUTH_FILE) as f:
+        users = json.load(f)["users"]
+    for u in users:
+        if u["name"] == name:
+            k = u["accessKeys"][0]
+            return k["accessKeyId"], k["secretAccessKey"]
+    raise Fail("no user %r in %s" % (name, AUTH_FILE))
+
+
+def user_client(name, service="swf"):
+    """A client of service signing with the key of the user name of the access control file."""
+    return new_client(service=service, key=user_key(name))
 
 
 def client_with_model(service, api_version, path):
@@ -75,10 +102,12 @@ def client_with_model(service, api_version, path):
 CASES = []  # (name, group, function) in the order the case modules define them
 
 
-def case(group=None):
-    """Registers a case; group names a feature that can be listed in CONFORMANCE_PENDING."""
+def case(group=None, auth=False):
+    """Registers a case; group names a feature that can be listed in CONFORMANCE_PENDING; an auth case runs only
+    when the server has access control (CONFORMANCE_AUTH=1), and is reported as SKIP otherwise."""
 
     def register(fn):
+        fn.needs_auth = auth
         CASES.append((fn.__name__, group, fn))
         return fn
 

@@ -8,7 +8,9 @@
 # reported as PENDING instead of failing. Remove a group from the default below when its feature lands.
 # CONFORMANCE_ONLY=REGEX runs only the matching cases of both suites. CONFORMANCE_TLS=1 serves HTTPS with a
 # self-signed certificate made with openssl, which both suites verify (CONFORMANCE_CA_BUNDLE: boto3's verify=,
-# the CLI's --ca-bundle). See conformance/README.md.
+# the CLI's --ca-bundle). CONFORMANCE_AUTH=1 serves with access control (--auth FILE): run.sh writes a file of an
+# admin, whose key every case signs with, and of restricted users for the auth cases, which are skipped (SKIP
+# lines) without it. See conformance/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,8 +57,51 @@ else
   unset CONFORMANCE_CA_BUNDLE
 fi
 
+auth_args=()
+if [ "${CONFORMANCE_AUTH:-}" = 1 ]; then
+  echo "== conformance: write the access control file"
+  # Secrets are fresh for each run. The account is left out: ARNs keep --account's default, which the cases
+  # expect. The auth cases name their domains cf-[cli-]TAG-…, which the restricted users' Resource patterns match.
+  PYTHONNOUSERSITE=1 /usr/bin/python3 - "$tmp/auth.json" <<'PY'
+import json, secrets, sys
+def user(name, key_id, *statements):
+    return {"name": name, "accessKeys": [{"accessKeyId": key_id, "secretAccessKey": secrets.token_urlsafe(30)}],
+            "policies": [{"Version": "2012-10-17", "Statement": list(statements)}]}
+cfg = {"users": [
+    # Every case signs with the admin's key.
+    user("conformance-admin", "AKIACONFORMANCEADMIN",
+         {"Effect": "Allow", "Action": ["swf:*", "states:*"], "Resource": "*"}),
+    # An activity worker of the authpay domains only.
+    user("authpay-worker", "AKIACONFORMANCEWORKER",
+         {"Effect": "Allow",
+          "Action": ["swf:PollForActivityTask", "swf:RecordActivityTaskHeartbeat", "swf:RespondActivityTask*"],
+          "Resource": "arn:aws:swf:*:*:/domain/*-authpay-*"}),
+    # A decider that may do anything in the authtimer domains but start a timer.
+    user("no-timer-decider", "AKIACONFORMANCEDECIDER",
+         {"Effect": "Allow", "Action": "swf:*", "Resource": "arn:aws:swf:*:*:/domain/*-authtimer-*"},
+         {"Sid": "NoTimers", "Effect": "Deny", "Action": "swf:StartTimer", "Resource": "*"}),
+    # A Step Functions reader: Describe* and List*, so not CreateActivity.
+    user("states-reader", "AKIACONFORMANCEREADER",
+         {"Effect": "Allow", "Action": ["states:Describe*", "states:List*"], "Resource": "*"}),
+]}
+with open(sys.argv[1], "w") as f:
+    json.dump(cfg, f, indent=2)
+PY
+  auth_args=(--auth "$tmp/auth.json")
+  # The suites read the restricted users' keys from the file, and sign every other call with the admin's key.
+  export CONFORMANCE_AUTH=1 CONFORMANCE_AUTH_FILE="$tmp/auth.json" CONFORMANCE_ACCESS_KEY_ID=AKIACONFORMANCEADMIN
+  CONFORMANCE_SECRET_ACCESS_KEY=$(PYTHONNOUSERSITE=1 /usr/bin/python3 -c 'import json, sys
+users = json.load(open(sys.argv[1]))["users"]
+print(next(u for u in users if u["name"] == "conformance-admin")["accessKeys"][0]["secretAccessKey"])' "$tmp/auth.json")
+  export CONFORMANCE_SECRET_ACCESS_KEY
+else
+  # Any credentials do (the suites' default, x/y); the auth cases are skipped.
+  unset CONFORMANCE_AUTH CONFORMANCE_AUTH_FILE CONFORMANCE_ACCESS_KEY_ID CONFORMANCE_SECRET_ACCESS_KEY
+fi
+
 echo "== conformance: start openswf"
-"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$tmp/openswf.db" --poll-hold 3s "${tls_args[@]}" >"$tmp/server.log" 2>&1 &
+"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$tmp/openswf.db" --poll-hold 3s "${tls_args[@]}" "${auth_args[@]}" \
+  >"$tmp/server.log" 2>&1 &
 pid=$!
 addr=""
 for _ in $(seq 1 100); do
@@ -90,7 +135,7 @@ while True:
             sys.exit("conformance: openswf at %s does not answer" % sys.argv[1])
         time.sleep(0.1)
 EOF
-echo "openswf $url (pid $pid, poll hold 3s${CONFORMANCE_CA_BUNDLE:+, certificate $CONFORMANCE_CA_BUNDLE}); pending groups: ${CONFORMANCE_PENDING:-none}"
+echo "openswf $url (pid $pid, poll hold 3s${CONFORMANCE_CA_BUNDLE:+, certificate $CONFORMANCE_CA_BUNDLE}${CONFORMANCE_AUTH_FILE:+, access control $CONFORMANCE_AUTH_FILE}); pending groups: ${CONFORMANCE_PENDING:-none}"
 
 # run_suite NAME CMD…: runs one suite under timeout, echoing its lines and keeping them for the totals. A suite
 # that does not print its closing `# … done` line (crash, timeout) counts as one more failure.
@@ -132,6 +177,8 @@ count() { cat "$tmp/boto3.out" "$tmp/cli.out" | grep -c "^$1 " || true; }
 passed=$(count PASS)
 failed=$(($(count FAIL) + extra_failures))
 pending=$(count PENDING)
+skipped=$(count SKIP)
 echo "$pending pending (groups: ${CONFORMANCE_PENDING:-none})"
+[ "$skipped" = 0 ] || echo "$skipped skipped (they need CONFORMANCE_AUTH=1)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

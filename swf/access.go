@@ -130,12 +130,18 @@ func tagListKeys(keys map[string][]string, tags []string) {
 	}
 }
 
-// decisionKeys are the condition keys of a decision.
+// decisionKeys are the condition keys of a decision. Access is checked before the engine validates the
+// decisions, so a decision's attributes may be absent: ContinueAsNewWorkflowExecution's are optional (it then
+// has no keys), and a decision whose required attributes are missing has none either and is answered a
+// ValidationException by the engine.
 func decisionKeys(d *openswf.Decision) map[string][]string {
 	keys := map[string][]string{}
 	switch d.Type {
 	case openswf.DecisionScheduleActivityTask:
 		a := d.ScheduleActivityTask
+		if a == nil {
+			break
+		}
 		keys["swf:activityType.name"] = []string{a.ActivityType.Name}
 		keys["swf:activityType.version"] = []string{a.ActivityType.Version}
 		if a.TaskList != nil {
@@ -143,6 +149,9 @@ func decisionKeys(d *openswf.Decision) map[string][]string {
 		}
 	case openswf.DecisionStartChildWorkflowExecution:
 		a := d.StartChildWorkflowExecution
+		if a == nil {
+			break
+		}
 		keys["swf:workflowType.name"] = []string{a.WorkflowType.Name}
 		keys["swf:workflowType.version"] = []string{a.WorkflowType.Version}
 		if a.TaskList != nil {
@@ -151,6 +160,9 @@ func decisionKeys(d *openswf.Decision) map[string][]string {
 		tagListKeys(keys, a.TagList)
 	case openswf.DecisionContinueAsNewWorkflowExecution:
 		a := d.ContinueAsNewWorkflowExecution
+		if a == nil {
+			break
+		}
 		if a.WorkflowTypeVersion != "" {
 			keys["swf:workflowType.version"] = []string{a.WorkflowTypeVersion}
 		}

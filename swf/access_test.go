@@ -153,3 +153,41 @@ func mustJSON(tb testing.TB, v any) []byte {
 	}
 	return b
 }
+
+// Decisions are checked before the engine validates them: a ContinueAsNewWorkflowExecution without its
+// optional attributes is checked (and carried out), and decisions missing their required attributes are
+// answered the engine's ValidationException, never a handler panic.
+func TestAccess_DecisionsWithoutAttributes(t *testing.T) {
+	s := newTestService(t)
+	mustCall(t, s, "RegisterDomain", `{"name":"pay","workflowExecutionRetentionPeriodInDays":"1"}`)
+	mustCall(t, s, "RegisterWorkflowType", `{"domain":"pay","name":"wf","version":"1","defaultTaskList":{"name":"dec"},"defaultTaskStartToCloseTimeout":"30","defaultExecutionStartToCloseTimeout":"60","defaultChildPolicy":"TERMINATE"}`)
+	mustCall(t, s, "StartWorkflowExecution", `{"domain":"pay","workflowId":"w","workflowType":{"name":"wf","version":"1"}}`)
+	a := &recordingAuthorizer{}
+	ops := withAuthorizer(s, a)
+	out, err := ops["PollForDecisionTask"].Handler(context.Background(), []byte(`{"domain":"pay","taskList":{"name":"dec"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := reflect.ValueOf(out).Elem().FieldByName("TaskToken").String()
+	respond := func(decisionType string) error {
+		_, err := ops["RespondDecisionTaskCompleted"].Handler(context.Background(),
+			[]byte(`{"taskToken":"`+token+`","decisions":[{"decisionType":"`+decisionType+`"}]}`))
+		return err
+	}
+	for _, dt := range []string{"ScheduleActivityTask", "StartChildWorkflowExecution"} {
+		var f *awsjson.Fault
+		if err := respond(dt); !asFault(err, &f) || f.Type != awsjson.TypeValidation {
+			t.Errorf("%s without attributes: %v, want a ValidationException", dt, err)
+		}
+	}
+	if err := respond("ContinueAsNewWorkflowExecution"); err != nil {
+		t.Fatalf("ContinueAsNewWorkflowExecution without attributes: %v", err)
+	}
+	var asked []string
+	for _, r := range a.got {
+		asked = append(asked, r.Action)
+	}
+	if !slices.Contains(asked, "swf:ContinueAsNewWorkflowExecution") {
+		t.Errorf("access asked %v, want swf:ContinueAsNewWorkflowExecution among them", asked)
+	}
+}
