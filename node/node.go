@@ -25,7 +25,8 @@ import (
 
 // Config configures a node.
 type Config struct {
-	// DB is an SQLite file path, ":memory:" for a throwaway store, or a postgres:// URL.
+	// DB is an SQLite file path, or ":memory:" for a throwaway store. (A postgres:// URL is refused:
+	// PostgreSQL is not implemented yet.)
 	DB string
 	// PollHold is how long long polls wait; engine default when zero.
 	PollHold time.Duration

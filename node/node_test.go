@@ -136,3 +136,14 @@ func BenchmarkNode_RequestMetrics(b *testing.B) {
 	b.ReportMetric(with, "with-ns/req")
 	b.ReportMetric(with-without, "overhead-ns/req")
 }
+
+// TestNode_PostgresRefused checks that a postgres:// URL is refused as not supported, without opening
+// anything.
+func TestNode_PostgresRefused(t *testing.T) {
+	for _, db := range []string{"postgres://u:secret@db/openswf", "postgresql://db/openswf"} {
+		_, err := Open(context.Background(), Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err == nil || !strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "secret") {
+			t.Errorf("Open with DB %s: got %v, want an error saying PostgreSQL is not supported, without the URL", db, err)
+		}
+	}
+}

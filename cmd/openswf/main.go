@@ -1,6 +1,9 @@
 // Command openswf runs the openswf workflow service.
 //
-//	openswf serve [--addr 127.0.0.1:7740] [--db openswf.db] [--poll-hold 55s] [--max-conns N]
+//	openswf serve [--addr 127.0.0.1:7740] [--db openswf.db] [--poll-hold 55s] [--max-conns N] ...
+//	openswf rotate-token-key [--db openswf.db] [--retire AGE] [--retire-only]
+//
+// Every command takes --help; every flag of serve may be set as OPENSWF_<FLAG> in the environment.
 package main
 
 import (

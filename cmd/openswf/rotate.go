@@ -18,16 +18,17 @@ import (
 func rotateTokenKey(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("rotate-token-key", flag.ContinueOnError)
 	fs.SetOutput(out)
-	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file of the stopped server (env OPENSWF_DB)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: openswf rotate-token-key [flags]\n\nAdds a task-token key to a stopped server's database and prints the keys.\n\n")
+		fs.PrintDefaults()
+	}
+	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite database file of the stopped server (env OPENSWF_DB)")
 	var retire age
 	fs.Var(&retire, "retire", "also remove the keys replaced as the signing key at least this long ago (e.g. 30d, 720h); "+
 		"tokens they sealed stop opening, so make it longer than any task stays open")
 	retireOnly := fs.Bool("retire-only", false, "remove keys with --retire without adding one")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("rotate-token-key: unexpected arguments %q", fs.Args())
 	}
 	if *retireOnly && retire <= 0 {
 		return errors.New("rotate-token-key: --retire-only needs --retire AGE")

@@ -24,34 +24,38 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service (flags: --addr, --db, --region, --account, --poll-hold, --max-body, --max-conns,
-          --idle-timeout, --cpuprofile, --allocprofile; env OPENSWF_ADDR, OPENSWF_DB, OPENSWF_REGION,
-          OPENSWF_ACCOUNT, OPENSWF_MAX_CONNS), for HTTPS --tls-cert and --tls-key (env OPENSWF_TLS_CERT,
-          OPENSWF_TLS_KEY), for access control --auth FILE (env OPENSWF_AUTH; SIGHUP re-reads it) and
-          --rate-limit N/s per access key (env OPENSWF_RATE_LIMIT):
-          the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics, health at
-          GET /healthz, all on --addr
+  serve   run the service: the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics,
+          health at GET /healthz, all on --addr; the database is an SQLite file (--db). Every flag has an
+          environment variable (--poll-hold: OPENSWF_POLL_HOLD); openswf serve --help lists them
   rotate-token-key
           add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
           the new key signs the tokens issued from the next start on, the old ones still open theirs; with
           --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
+
+Every command takes --help.
 `
 
 // Run runs the command named by args until ctx ends; logs go to logw.
-func Run(ctx context.Context, args []string, logw io.Writer) error {
+func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 	if len(args) == 0 {
 		return errors.New(strings.TrimSpace(usage))
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], logw)
+		err = serve(ctx, args[1:], logw)
 	case "rotate-token-key":
-		return rotateTokenKey(ctx, args[1:], logw)
+		err = rotateTokenKey(ctx, args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
-	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	if errors.Is(err, flag.ErrHelp) {
+		// The command printed its usage, as asked.
+		return nil
+	}
+	return err
 }
 
 func envOr(name, def string) string {
@@ -59,19 +63,6 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
-}
-
-// envCount is the count in the environment variable name, def when it is unset.
-func envCount(name string, def int) (int, error) {
-	v := os.Getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.ParseUint(v, 10, 31)
-	if err != nil {
-		return 0, fmt.Errorf("parse %s: %w", name, err)
-	}
-	return int(n), nil
 }
 
 // reload re-reads what SIGHUP re-reads: the TLS certificate and the access control file. A bad file keeps
@@ -117,30 +108,46 @@ func readAuth(file string) (*iam.Config, error) {
 func serve(ctx context.Context, args []string, logw io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(logw)
-	defMaxConns, err := envCount("OPENSWF_MAX_CONNS", node.DefaultMaxConns())
-	if err != nil {
-		return err
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: openswf serve [flags]\n\nRuns the service. Every flag --some-name may instead be set with the environment variable\nOPENSWF_SOME_NAME; the flag wins over the variable.\n\n")
+		fs.PrintDefaults()
 	}
-	addr := fs.String("addr", envOr("OPENSWF_ADDR", "127.0.0.1:7740"), "address to listen on (env OPENSWF_ADDR)")
-	db := fs.String("db", envOr("OPENSWF_DB", "openswf.db"), "SQLite file, :memory:, or postgres:// URL (env OPENSWF_DB)")
-	region := fs.String("region", envOr("OPENSWF_REGION", "us-east-1"), "region in every ARN (env OPENSWF_REGION)")
-	account := fs.String("account", envOr("OPENSWF_ACCOUNT", "000000000000"), "account id in every ARN (env OPENSWF_ACCOUNT)")
-	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task")
+	addr := fs.String("addr", "127.0.0.1:7740", "address to listen on")
+	db := fs.String("db", "openswf.db", "SQLite database file, or :memory: for a throwaway store")
+	region := fs.String("region", "us-east-1", "region in every ARN")
+	account := fs.String("account", "000000000000", "account id in every ARN")
+	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task; keep it under 60s, the AWS SDKs' and CLI's read timeout")
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes")
-	maxConns := fs.Int("max-conns", defMaxConns, "most connections served at once, more are answered 503 (env OPENSWF_MAX_CONNS; by default derived from the open-file limit)")
+	maxConns := fs.Int("max-conns", node.DefaultMaxConns(), "most connections served at once, more are answered 503 (by default derived from the open-file limit)")
 	idleTimeout := fs.Duration("idle-timeout", node.DefaultIdleTimeout, "close kept-alive connections idle this long")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops")
 	allocProfile := fs.String("allocprofile", "", "write the server's allocation profile to this file when it stops")
-	rateLimit := fs.String("rate-limit", os.Getenv("OPENSWF_RATE_LIMIT"), "bound each access key to N requests per second, as N/s; more answer ThrottlingException, which the SDKs retry (env OPENSWF_RATE_LIMIT)")
-	authFile := fs.String("auth", os.Getenv("OPENSWF_AUTH"), "access control: JSON file of users, access keys and IAM policies; every request must then be signed with a configured key; re-read on SIGHUP (env OPENSWF_AUTH)")
-	tlsCert := fs.String("tls-cert", os.Getenv("OPENSWF_TLS_CERT"), "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP (env OPENSWF_TLS_CERT)")
-	tlsKey := fs.String("tls-key", os.Getenv("OPENSWF_TLS_KEY"), "the PEM private key of --tls-cert (env OPENSWF_TLS_KEY)")
-	if err := fs.Parse(args); err != nil {
+	rateLimit := fs.String("rate-limit", "", "bound each access key to N requests per second, as N/s; more answer ThrottlingException, which the SDKs retry")
+	authFile := fs.String("auth", "", "access control: JSON file of users, access keys and IAM policies; every request must then be signed with a configured key; re-read on SIGHUP")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP")
+	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	documentEnv(fs)
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *maxConns < 0 || *idleTimeout < 0 {
-		return errors.New("--max-conns and --idle-timeout must not be negative")
+	if err := applyEnv(fs); err != nil {
+		return err
 	}
+	if strings.HasPrefix(*db, "postgres://") || strings.HasPrefix(*db, "postgresql://") {
+		// The URL is not repeated: it may hold a password.
+		return errors.New("--db (OPENSWF_DB): PostgreSQL is not supported yet; give an SQLite file path, or :memory: for a throwaway store")
+	}
+	switch {
+	case *pollHold <= 0:
+		return fmt.Errorf("--poll-hold (OPENSWF_POLL_HOLD) %v: must be positive", *pollHold)
+	case *idleTimeout < 0:
+		return fmt.Errorf("--idle-timeout (OPENSWF_IDLE_TIMEOUT) %v: must not be negative", *idleTimeout)
+	case *maxConns < 0:
+		return fmt.Errorf("--max-conns (OPENSWF_MAX_CONNS) %d: must not be negative", *maxConns)
+	case *maxBody <= 0:
+		return fmt.Errorf("--max-body (OPENSWF_MAX_BODY) %d: must be positive", *maxBody)
+	}
+	var err error
 	var cert *node.TLSCertificate
 	switch {
 	case *tlsCert != "" && *tlsKey != "":
@@ -183,6 +190,10 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
+	if *pollHold >= clientReadTimeout {
+		log.Warn("--poll-hold is not under 60s: the AWS SDKs and CLI stop reading after 60s (botocore's read_timeout), "+
+			"so a poll that finds no task fails in the client instead of answering empty", "poll_hold", pollHold.String())
+	}
 	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
 		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
 	if err != nil {

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestRun_Help checks that --help, -h and help succeed and print a usage, on the top level and on every
+// command.
+func TestRun_Help(t *testing.T) {
+	for _, args := range [][]string{
+		{"help"}, {"-h"}, {"--help"},
+		{"serve", "--help"}, {"serve", "-h"}, {"serve", "--addr", "127.0.0.1:0", "--help"},
+		{"rotate-token-key", "--help"}, {"rotate-token-key", "-h"},
+	} {
+		var out bytes.Buffer
+		if err := Run(context.Background(), args, &out); err != nil {
+			t.Errorf("openswf %s: got %v, want success", strings.Join(args, " "), err)
+		}
+		if !strings.Contains(out.String(), "usage") {
+			t.Errorf("openswf %s printed:\n%s\nwant a usage", strings.Join(args, " "), &out)
+		}
+	}
+}
+
+// TestRun_StrayArgument checks that a word where a command takes only flags is an error naming it, rather
+// than the end of the flags read.
+func TestRun_StrayArgument(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "extra", "--addr", "127.0.0.1:0", "--db", ":memory:"},
+		{"serve", "--addr", "127.0.0.1:0", "--db", ":memory:", "extra"},
+		{"rotate-token-key", "extra", "--db", ":memory:"},
+	} {
+		err := Run(context.Background(), args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), `"extra"`) {
+			t.Errorf("openswf %s: got %v, want an error naming \"extra\"", strings.Join(args, " "), err)
+		}
+	}
+}
+
+// TestServe_HelpListsEveryEnv checks that serve's help gives every flag its environment variable, and
+// offers no storage that is not implemented.
+func TestServe_HelpListsEveryEnv(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"serve", "--help"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	help := out.String()
+	flags := regexp.MustCompile(`(?m)^  -(\S+)`).FindAllStringSubmatch(help, -1)
+	if len(flags) < 14 {
+		t.Fatalf("serve --help lists %d flags, want at least 14:\n%s", len(flags), help)
+	}
+	for _, f := range flags {
+		// A flag's help runs from its line to the next flag's.
+		_, rest, _ := strings.Cut(help, "  -"+f[1])
+		if i := strings.Index(rest, "\n  -"); i >= 0 {
+			rest = rest[:i]
+		}
+		if want := "(env " + envName(f[1]) + ")"; !strings.Contains(rest, want) {
+			t.Errorf("serve --help: flag -%s does not say %s:%s", f[1], want, rest)
+		}
+	}
+	for _, notYet := range []string{"postgres", "PostgreSQL"} {
+		if strings.Contains(help, notYet) {
+			t.Errorf("serve --help offers %s, which is not implemented:\n%s", notYet, help)
+		}
+	}
+}
+
+// TestServe_RefusesBadFlags checks the flags and variables serve refuses before it opens anything, and
+// that each refusal names what was wrong.
+func TestServe_RefusesBadFlags(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		env, val  string
+		args      []string
+		want      string
+		notInside string
+	}{
+		{name: "negative poll hold", args: []string{"--poll-hold", "-1s"}, want: "--poll-hold"},
+		{name: "zero poll hold", args: []string{"--poll-hold", "0"}, want: "--poll-hold"},
+		{name: "negative poll hold env", env: "OPENSWF_POLL_HOLD", val: "-5s", want: "OPENSWF_POLL_HOLD"},
+		{name: "poll hold env not a duration", env: "OPENSWF_POLL_HOLD", val: "soon", want: "OPENSWF_POLL_HOLD"},
+		{name: "negative idle timeout", args: []string{"--idle-timeout", "-1s"}, want: "--idle-timeout"},
+		{name: "negative idle timeout env", env: "OPENSWF_IDLE_TIMEOUT", val: "-1m", want: "OPENSWF_IDLE_TIMEOUT"},
+		{name: "zero max body", args: []string{"--max-body", "0"}, want: "--max-body"},
+		{name: "max body env", env: "OPENSWF_MAX_BODY", val: "-1", want: "OPENSWF_MAX_BODY"},
+		{name: "postgres", args: []string{"--db", "postgres://u:secret@db/openswf"}, want: "PostgreSQL is not supported yet", notInside: "secret"},
+		{name: "postgres env", env: "OPENSWF_DB", val: "postgresql://u:secret@db/openswf", want: "PostgreSQL is not supported yet", notInside: "secret"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"serve", "--addr", "127.0.0.1:0"}
+			if tt.env != "OPENSWF_DB" {
+				args = append(args, "--db", ":memory:")
+			}
+			if tt.env != "" {
+				t.Setenv(tt.env, tt.val)
+			}
+			err := Run(context.Background(), append(args, tt.args...), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || (tt.notInside != "" && strings.Contains(err.Error(), tt.notInside)) {
+				t.Errorf("got %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer that serve may write while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// serveLog runs `openswf serve` on a loopback port and an in-memory database until it logs that it
+// listens, and returns its address and its log so far; it stops when the test ends.
+func serveLog(t *testing.T, args ...string) (addr string, log *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	log = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", ":memory:"}, args...), log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			return m[1], log
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("serve stopped before listening: %v\n%s", err, log)
+		default:
+		}
+	}
+	t.Fatalf("serve logged no listening line within 30 s:\n%s", log)
+	return "", nil
+}
+
+// TestServe_EnvSetsEveryFlag checks that the variables of the flags that had none before are read, that a
+// flag wins over its variable, and that a poll hold the AWS clients do not wait out is warned about.
+func TestServe_EnvSetsEveryFlag(t *testing.T) {
+	t.Run("env", func(t *testing.T) {
+		t.Setenv("OPENSWF_POLL_HOLD", "2m")
+		t.Setenv("OPENSWF_MAX_BODY", "2048")
+		t.Setenv("OPENSWF_IDLE_TIMEOUT", "3s")
+		t.Setenv("OPENSWF_ADDR", "256.0.0.1:1") // --addr wins
+		cpu := filepath.Join(t.TempDir(), "cpu.pprof")
+		t.Setenv("OPENSWF_CPUPROFILE", cpu)
+		_, log := serveLog(t)
+		if got := log.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "poll_hold=2m0s") {
+			t.Errorf("serve with OPENSWF_POLL_HOLD=2m logged:\n%s\nwant a warning about the clients' 60 s read timeout", got)
+		}
+		if _, err := os.Stat(cpu); err != nil {
+			t.Errorf("OPENSWF_CPUPROFILE=%s: no profile file: %v", cpu, err)
+		}
+	})
+	t.Run("flag over env", func(t *testing.T) {
+		t.Setenv("OPENSWF_POLL_HOLD", "2m")
+		_, log := serveLog(t, "--poll-hold", "59s")
+		if got := log.String(); strings.Contains(got, "poll_hold=") {
+			t.Errorf("serve --poll-hold 59s with OPENSWF_POLL_HOLD=2m warned:\n%s", got)
+		}
+	})
+}
