@@ -42,6 +42,9 @@ type Config struct {
 	// RateLimit, when positive, bounds each access key to that many requests per second (ThrottlingException
 	// past it).
 	RateLimit float64
+	// Version and Commit say what the server was built from, in the openswf_build_info metric; empty
+	// when unknown.
+	Version, Commit string
 	// Clock defaults to the wall clock.
 	Clock  openswf.Clock
 	Logger *slog.Logger
@@ -76,6 +79,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	reg := metrics.NewRegistry()
 	set := metrics.NewSet(reg)
 	metrics.RegisterRuntime(reg)
+	metrics.RegisterBuildInfo(reg, cfg.Version, cfg.Commit)
 	store, err := openStore(ctx, cfg.DB, set)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,21 @@ func BenchmarkNode_RequestMetrics(b *testing.B) {
 	b.ReportMetric(without, "without-ns/req")
 	b.ReportMetric(with, "with-ns/req")
 	b.ReportMetric(with-without, "overhead-ns/req")
+}
+
+// TestNode_BuildInfo checks that GET /metrics says what the node was built from.
+func TestNode_BuildInfo(t *testing.T) {
+	n, err := Open(context.Background(), Config{DB: ":memory:", Version: "v9.8.7", Commit: "abc123",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { n.Close() })
+	w := serve(n.Handler(), http.MethodGet, "/metrics", "", "")
+	want := `openswf_build_info{version="v9.8.7",commit="abc123",go_version="` + runtime.Version() + `"} 1`
+	if !strings.Contains(w.Body.String(), "\n"+want+"\n") {
+		t.Errorf("GET /metrics: no line %s in:\n%s", want, w.Body)
+	}
 }
 
 // TestNode_PostgresRefused checks that a postgres:// URL is refused as not supported, without opening

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +21,7 @@ func TestRun_Help(t *testing.T) {
 		{"help"}, {"-h"}, {"--help"},
 		{"serve", "--help"}, {"serve", "-h"}, {"serve", "--addr", "127.0.0.1:0", "--help"},
 		{"rotate-token-key", "--help"}, {"rotate-token-key", "-h"},
+		{"version", "--help"}, {"version", "-h"},
 	} {
 		var out bytes.Buffer
 		if err := Run(context.Background(), args, &out); err != nil {
@@ -38,6 +40,7 @@ func TestRun_StrayArgument(t *testing.T) {
 		{"serve", "extra", "--addr", "127.0.0.1:0", "--db", ":memory:"},
 		{"serve", "--addr", "127.0.0.1:0", "--db", ":memory:", "extra"},
 		{"rotate-token-key", "extra", "--db", ":memory:"},
+		{"version", "extra"},
 	} {
 		err := Run(context.Background(), args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), `"extra"`) {
@@ -186,4 +189,23 @@ func TestServe_EnvSetsEveryFlag(t *testing.T) {
 			t.Errorf("serve --poll-hold 59s with OPENSWF_POLL_HOLD=2m warned:\n%s", got)
 		}
 	})
+}
+
+// TestServe_BuildInfo checks that the listening line and GET /metrics say what the server was built from.
+func TestServe_BuildInfo(t *testing.T) {
+	addr, log := serveLog(t)
+	b := readBuildInfo()
+	line := listening.FindString(log.String())
+	if !strings.Contains(log.String(), "version="+b.Version) || !strings.Contains(log.String(), "commit="+b.Commit) {
+		t.Errorf("listening line %q: want version=%s commit=%s", line, b.Version, b.Commit)
+	}
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if want := `openswf_build_info{version="` + b.Version + `",commit="` + b.Commit + `",`; !strings.Contains(string(body), want) {
+		t.Errorf("GET /metrics: no %s… in:\n%s", want, body)
+	}
 }

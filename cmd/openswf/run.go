@@ -31,6 +31,7 @@ commands:
           add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
           the new key signs the tokens issued from the next start on, the old ones still open theirs; with
           --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
+  version print the version, the commit and the build date
 
 Every command takes --help.
 `
@@ -45,6 +46,8 @@ func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 		err = serve(ctx, args[1:], logw)
 	case "rotate-token-key":
 		err = rotateTokenKey(ctx, args[1:], logw)
+	case "version":
+		err = printVersion(args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
@@ -194,7 +197,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		log.Warn("--poll-hold is not under 60s: the AWS SDKs and CLI stop reading after 60s (botocore's read_timeout), "+
 			"so a poll that finds no task fails in the client instead of answering empty", "poll_hold", pollHold.String())
 	}
-	n, err := node.Open(ctx, node.Config{DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
+	build := readBuildInfo()
+	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
 		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
 	if err != nil {
 		return err
@@ -211,7 +215,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns())
+	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns(),
+		"version", build.Version, "commit", build.Commit)
 	for {
 		select {
 		case err := <-errc:
