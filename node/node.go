@@ -5,11 +5,13 @@ package node
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -63,6 +65,8 @@ type Node struct {
 	scrape  http.Handler   // Metrics' handler
 	handler http.Handler
 	log     *slog.Logger
+	// dbFile is the SQLite database file, whose writability GET /readyz checks; empty for ":memory:".
+	dbFile string
 }
 
 // healthTimeout bounds the store read behind GET /healthz.
@@ -132,6 +136,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	states.Start()
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,
 		access: access}
+	if cfg.DB != ":memory:" {
+		n.dbFile = cfg.DB
+	}
 	n.handler = http.HandlerFunc(n.route)
 	return n, nil
 }
@@ -150,26 +157,65 @@ func openStore(ctx context.Context, db string, obs sqlite.Observer) (openswf.Sto
 	return s, nil
 }
 
-// Handler serves the APIs (POST /), the metrics (GET /metrics, Prometheus text format) and the health
-// check (GET /healthz).
+// Handler serves the APIs (POST /), a page for browsers (GET /), the metrics (GET /metrics, Prometheus text
+// format), liveness (GET /healthz) and readiness (GET /readyz).
 func (n *Node) Handler() http.Handler { return n.handler }
 
-// route sends the two GET endpoints to their handlers and everything else to the APIs, which answer a
-// method or path they do not serve with an AWS JSON fault. A plain switch rather than an http.ServeMux, so
-// that the APIs still see every other request as the client sent it (ServeMux would redirect unclean
-// paths).
+// indexPage is what GET / answers: what this server is and where its docs are, for a browser that was
+// pointed at the endpoint. Self-contained (no scripts, styles or images from elsewhere), so that it shows
+// on a machine without Internet access and under its strict Content-Security-Policy.
+//
+//go:embed index.html
+var indexPage string
+
+// route serves the GET endpoints and the APIs. A plain switch rather than an http.ServeMux, so that the APIs
+// see every request to / as the client sent it (ServeMux would redirect unclean paths).
+//
+//   - /: GET and HEAD answer the index page; every other method goes to the APIs, which serve POST and
+//     answer any other method with their own AWS JSON fault (405 MethodNotAllowedException).
+//   - /metrics, /healthz, /readyz: GET and HEAD only, 405 in plain text otherwise.
+//   - any other path: 404 in plain text, whatever the method. The AWS clients always send their requests
+//     to the endpoint's path, /; a request elsewhere was meant for something else.
 func (n *Node) route(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		switch r.URL.Path {
-		case "/metrics":
-			n.scrape.ServeHTTP(w, r)
-			return
-		case "/healthz":
-			n.healthz(w, r)
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	var serve func(http.ResponseWriter, *http.Request)
+	switch r.URL.Path {
+	case "/":
+		if !get {
+			n.api.ServeHTTP(w, r)
 			return
 		}
+		serve = n.index
+	case "/metrics":
+		serve = n.scrape.ServeHTTP
+	case "/healthz":
+		serve = n.healthz
+	case "/readyz":
+		serve = n.readyz
+	default:
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "404 not found: openswf serves its APIs on POST /, and GET /, /metrics, /healthz and /readyz",
+			http.StatusNotFound)
+		return
 	}
-	n.api.ServeHTTP(w, r)
+	if !get {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "405 method not allowed: "+r.URL.Path+" answers GET and HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	serve(w, r)
+}
+
+// index answers the index page.
+func (n *Node) index(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = io.WriteString(w, indexPage)
+	}
 }
 
 // healthReporter is a store that knows of faults a read does not show: the SQLite store's heartbeat
@@ -179,36 +225,85 @@ type healthReporter interface {
 	Health() error
 }
 
-// healthz answers 200 "ok" when the store reports no fault and answers a read within healthTimeout, 503
-// with a short reason otherwise, so that a load balancer or an orchestrator takes the node out of service
-// while, say, its disk is full, and back once the store has recovered. The read is one indexed row from
-// the read pool: it proves the database is open and answering, and costs nothing. Nothing is written: a
-// write would itself fail on a full disk, and add load to a store in trouble.
-func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+// checkStore reports nil when the store reports no fault and answers a read within healthTimeout;
+// otherwise the error and a short reason for the prober. The read is one indexed row from the read pool:
+// it proves the database is open and answering, and costs nothing. Nothing is written: a write would
+// itself fail on a full disk, and add load to a store in trouble.
+func (n *Node) checkStore(ctx context.Context) (reason string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
-	var err error
-	reason := "unavailable"
+	reason = "unavailable"
 	if hr, ok := n.Store.(healthReporter); ok {
-		if err = hr.Health(); err != nil && openswf.KindOf(err) == openswf.KindUnavailable {
-			reason = "unavailable: storage fault"
+		if err = hr.Health(); err != nil {
+			if openswf.KindOf(err) == openswf.KindUnavailable {
+				reason = "unavailable: storage fault"
+			}
+			return reason, err
 		}
 	}
-	if err == nil {
-		_, err = n.Store.ListDomains(ctx, openswf.StatusRegistered, "", 1, false)
+	if _, err = n.Store.ListDomains(ctx, openswf.StatusRegistered, "", 1, false); err != nil {
+		return reason, err
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	return "", nil
+}
+
+// healthz answers 200 "ok" when checkStore passes, 503 with a short reason otherwise, so that a load
+// balancer or an orchestrator takes the node out of service while, say, its disk is full, and back once
+// the store has recovered.
+func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
+	reason, err := n.checkStore(r.Context())
 	if err != nil {
-		if r.Context().Err() == nil { // not merely a prober that gave up
-			n.log.WarnContext(ctx, "health check failed", "error", err)
-		}
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = io.WriteString(w, reason)
+		n.probeFailed(w, r, "health check failed", reason, err)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, "ok")
+	probeAnswer(w, http.StatusOK, "ok")
+}
+
+// readyz answers 200 "ready" when the node can take work: checkStore passes, the database file is
+// writable, and start-up recovery is done; 503 with a short reason otherwise.
+//
+// Recovery is always done when this runs: Open returns the node, and so this handler, only after the
+// store has replayed the heartbeat journal and the engine has loaded the open runs, tasks and timers, and
+// cmd/openswf serves nothing on its port before Open has returned. So there is no "recovering" state to
+// report today; were recovery ever to run behind a listening server, this is where it would say so.
+//
+// Writability is checked by opening the database file for writing, without writing: it catches a file
+// made read-only, a file system remounted read-only, and a file removed or replaced under the server
+// (whose writes would then go to a file no restart finds), none of which a read or the store's Health
+// shows. A full disk shows in Health once a write has failed on it.
+func (n *Node) readyz(w http.ResponseWriter, r *http.Request) {
+	reason, err := n.checkStore(r.Context())
+	if err == nil && n.dbFile != "" {
+		var f *os.File
+		if f, err = os.OpenFile(n.dbFile, os.O_WRONLY, 0); err == nil {
+			err = f.Close()
+		}
+		if err != nil {
+			reason, err = "unavailable: database file not writable", fmt.Errorf("open %s for writing: %w", n.dbFile, err)
+		}
+	}
+	if err != nil {
+		n.probeFailed(w, r, "readiness check failed", reason, err)
+		return
+	}
+	probeAnswer(w, http.StatusOK, "ready")
+}
+
+// probeFailed logs a failed health or readiness check, unless the prober gave up, and answers 503 with
+// reason. The details stay in the log: the probes answer anyone.
+func (n *Node) probeFailed(w http.ResponseWriter, r *http.Request, msg, reason string, err error) {
+	if r.Context().Err() == nil {
+		n.log.WarnContext(r.Context(), msg, "error", err)
+	}
+	probeAnswer(w, http.StatusServiceUnavailable, reason)
+}
+
+// probeAnswer writes a probe's plain-text answer, which no cache may keep.
+func probeAnswer(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, body)
 }
 
 // ReloadAuth replaces the access control configuration (SIGHUP). It fails, keeping the one in force, when

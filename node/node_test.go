@@ -56,11 +56,8 @@ func TestNode_Endpoints(t *testing.T) {
 	if w := serve(h, http.MethodPost, "/", "SimpleWorkflowService.Frobnicate", `{}`); w.Code != http.StatusBadRequest {
 		t.Errorf("POST / of an unknown operation: got %d, want 400", w.Code)
 	}
-	if w := serve(h, http.MethodGet, "/", "", ""); w.Code != http.StatusMethodNotAllowed {
-		t.Errorf("GET /: got %d, want 405 from the API", w.Code)
-	}
-	if w := serve(h, http.MethodPost, "/metrics", "", ""); w.Code != http.StatusBadRequest {
-		t.Errorf("POST /metrics: got %d, want the API's 400 UnknownOperationException", w.Code)
+	if w := serve(h, http.MethodPut, "/", "", ""); w.Code != http.StatusMethodNotAllowed || !strings.Contains(w.Body.String(), awsjson.TypeMethodNotAllowed) {
+		t.Errorf("PUT /: got %d %s, want the API's 405 %s", w.Code, w.Body, awsjson.TypeMethodNotAllowed)
 	}
 
 	w := serve(h, http.MethodGet, "/metrics", "", "")
@@ -72,7 +69,7 @@ func TestNode_Endpoints(t *testing.T) {
 		`openswf_requests_total{op="ListDomains",fault=""} 1`,
 		`openswf_requests_total{op="DescribeDomain",fault="UnknownResourceFault"} 1`,
 		// Not the client's own target text: that would let clients grow the metric without bound.
-		`openswf_requests_total{op="",fault="UnknownOperationException"} 2`,
+		`openswf_requests_total{op="",fault="UnknownOperationException"} 1`,
 		`openswf_requests_total{op="",fault="MethodNotAllowedException"} 1`,
 		`openswf_request_duration_seconds_count{op="ListDomains"} 1`,
 		`openswf_open_activity_tasks{state="scheduled"} 0`,
@@ -90,10 +87,65 @@ func TestNode_Endpoints(t *testing.T) {
 		}
 	}
 
-	// A store that does not answer fails the health check.
+	// A store that does not answer fails the health and readiness checks.
 	n.Store.Close()
-	if w := serve(h, http.MethodGet, "/healthz", "", ""); w.Code != http.StatusServiceUnavailable {
-		t.Errorf("GET /healthz with the store closed: got %d, want 503", w.Code)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if w := serve(h, http.MethodGet, path, "", ""); w.Code != http.StatusServiceUnavailable {
+			t.Errorf("GET %s with the store closed: got %d, want 503", path, w.Code)
+		}
+	}
+}
+
+// GET / answers a self-contained page for browsers that says what the server is and links to the
+// endpoints and the README; HEAD the same without the body.
+func TestNode_IndexPage(t *testing.T) {
+	h := open(t).Handler()
+	w := serve(h, http.MethodGet, "/", "", "")
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("GET /: got %d %q, want 200 text/html", w.Code, w.Header().Get("Content-Type"))
+	}
+	page := w.Body.String()
+	for _, want := range []string{"<title>openswf</title>", "POST /", "Step Functions", "Simple Workflow",
+		`href="/metrics"`, `href="/healthz"`, `href="/readyz"`, `href="https://github.com/openswf/openswf#readme"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("GET /: the page lacks %s", want)
+		}
+	}
+	// No external assets: the only absolute URL is the README's link.
+	for _, attr := range []string{"src=", "<link", "@import", "url("} {
+		if strings.Contains(page, attr) {
+			t.Errorf("GET /: the page loads something (%s); it must be self-contained", attr)
+		}
+	}
+	if w := serve(h, http.MethodHead, "/", "", ""); w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Errorf("HEAD /: got %d with %d bytes, want 200 with none", w.Code, w.Body.Len())
+	}
+}
+
+// Paths the node does not serve answer 404 in plain text, whatever the method; the GET endpoints answer
+// other methods 405.
+func TestNode_UnknownPathsAndMethods(t *testing.T) {
+	h := open(t).Handler()
+	for _, tc := range []struct {
+		method, path, target string
+		want                 int
+	}{
+		{http.MethodGet, "/favicon.ico", "", http.StatusNotFound},
+		{http.MethodGet, "/index.html", "", http.StatusNotFound},
+		{http.MethodHead, "/nope", "", http.StatusNotFound},
+		{http.MethodPost, "/nope", "SimpleWorkflowService.ListDomains", http.StatusNotFound},
+		{http.MethodGet, "/metrics/", "", http.StatusNotFound},
+		{http.MethodPost, "/metrics", "", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/healthz", "", http.StatusMethodNotAllowed},
+		{http.MethodPost, "/readyz", "", http.StatusMethodNotAllowed},
+	} {
+		w := serve(h, tc.method, tc.path, tc.target, "")
+		if w.Code != tc.want || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+			t.Errorf("%s %s: got %d %q, want %d in plain text", tc.method, tc.path, w.Code, w.Header().Get("Content-Type"), tc.want)
+		}
+		if tc.want == http.StatusMethodNotAllowed && w.Header().Get("Allow") != "GET, HEAD" {
+			t.Errorf("%s %s: Allow %q, want \"GET, HEAD\"", tc.method, tc.path, w.Header().Get("Allow"))
+		}
 	}
 }
 

@@ -298,3 +298,88 @@ func TestNode_HealthzReportsStoreFaults(t *testing.T) {
 		}
 	}
 }
+
+// GET /readyz answers 200 "ready" on a node just opened (recovery is done by then), and 503 with a short
+// reason while the store reports a fault or the database file cannot be opened for writing, while
+// /healthz, liveness, still answers 200 for the latter.
+func TestNode_ReadyzReportsUnwritableStorage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ready.db")
+	n, err := Open(context.Background(), Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	probe := func(path string) (int, string) {
+		w := serve(n.Handler(), http.MethodGet, path, "", "")
+		if w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", path, w.Header().Get("Cache-Control"))
+		}
+		return w.Code, w.Body.String()
+	}
+	wantReady := func(step string) {
+		t.Helper()
+		if code, body := probe("/readyz"); code != http.StatusOK || body != "ready" {
+			t.Errorf("GET /readyz %s: %d %q, want 200 \"ready\"", step, code, body)
+		}
+	}
+	wantNotReady := func(step, reason string) {
+		t.Helper()
+		if code, body := probe("/readyz"); code != http.StatusServiceUnavailable || body != reason {
+			t.Errorf("GET /readyz %s: %d %q, want 503 %q", step, code, body, reason)
+		}
+	}
+	wantReady("once open")
+
+	// The store's own fault.
+	store := n.Store
+	n.Store = &faultyStore{Store: store, err: fmt.Errorf("heartbeat journal: %w: %w", openswf.ErrUnavailable, syscall.EIO)}
+	wantNotReady("with a storage fault", "unavailable: storage fault")
+	n.Store = store
+	wantReady("once the fault is gone")
+
+	// The database file removed from under the server: its writes would go to a file no restart finds.
+	moved := db + ".moved"
+	if err := os.Rename(db, moved); err != nil {
+		t.Fatal(err)
+	}
+	wantNotReady("with the database file gone", "unavailable: database file not writable")
+	if code, body := probe("/healthz"); code != http.StatusOK {
+		t.Errorf("GET /healthz with the database file gone: %d %q, want 200: liveness does not check the file", code, body)
+	}
+	if err := os.Rename(moved, db); err != nil {
+		t.Fatal(err)
+	}
+	wantReady("with the database file back")
+
+	// The database file made read-only; root writes it anyway, but not on a read-only mount: as root, bind
+	// the directory read-only onto itself (the files the store has open stay writable, as on a file system
+	// remounted read-only under a server).
+	if os.Geteuid() == 0 {
+		dir := filepath.Dir(db)
+		if out, err := exec.Command("mount", "--bind", dir, dir).CombinedOutput(); err != nil {
+			t.Skipf("cannot bind-mount %s: %v %s", dir, err, out)
+		}
+		t.Cleanup(func() {
+			if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+				t.Errorf("umount %s: %v %s", dir, err, out)
+			}
+		})
+		if out, err := exec.Command("mount", "-o", "remount,bind,ro", dir).CombinedOutput(); err != nil {
+			t.Skipf("cannot make the bind mount of %s read-only: %v %s", dir, err, out)
+		}
+		wantNotReady("on a read-only mount", "unavailable: database file not writable")
+		if out, err := exec.Command("mount", "-o", "remount,bind,rw", dir).CombinedOutput(); err != nil {
+			t.Fatalf("remount %s read-write: %v %s", dir, err, out)
+		}
+		wantReady("on the mount read-write again")
+		return
+	}
+	if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	wantNotReady("with the database file read-only", "unavailable: database file not writable")
+	if err := os.Chmod(db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantReady("with the database file writable again")
+}
