@@ -24,8 +24,9 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service: the SWF and Step Functions APIs at POST /, Prometheus metrics at GET /metrics,
-          health at GET /healthz, all on --addr; the database is an SQLite file (--db). Every flag has an
+  serve   run the service: the SWF and Step Functions APIs at POST /, a page for browsers at GET /,
+          Prometheus metrics at GET /metrics, liveness at GET /healthz and readiness at GET /readyz, all on
+          --addr; the database is an SQLite file (--db). Every flag has an
           environment variable (--poll-hold: OPENSWF_POLL_HOLD); openswf serve --help lists them
   rotate-token-key
           add a task-token key to a stopped server's database (flags: --db, --retire AGE, --retire-only):
