@@ -199,16 +199,18 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 			"so a poll that finds no task fails in the client instead of answering empty", "poll_hold", pollHold.String())
 	}
 	build := readBuildInfo()
-	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
-		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer n.Close()
+	// The port is bound before the database is opened: a server that cannot listen creates no file.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
+		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer n.Close()
 	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log, TLS: cert})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

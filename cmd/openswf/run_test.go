@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,5 +139,22 @@ func TestServe_BadMaxConns(t *testing.T) {
 	err = Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", ":memory:", "--max-conns", "-1"}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--max-conns") {
 		t.Errorf("serve --max-conns -1: got %v, want an error naming it", err)
+	}
+}
+
+// A server that cannot bind its port stops before it creates its database file.
+func TestServe_BusyPortCreatesNoDatabase(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	db := filepath.Join(t.TempDir(), "never.db")
+	err = Run(context.Background(), []string{"serve", "--addr", busy.Addr().String(), "--db", db}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Fatalf("serve on a busy port: got %v, want a listen error", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("serve on a busy port left %s behind (stat: %v)", db, err)
 	}
 }
