@@ -30,12 +30,14 @@ var allowedImports = map[string][]string{
 	"iam":               {},
 	"engine":            {"."},
 	"sqlite":            {"."},
+	"postgres":          {"."},
+	"postgres/pgtest":   {},
 	"storetest":         {"."},
 	"metrics":           {"."},
 	"swf":               {".", "awsjson", "engine"},
 	"sfn":               {".", "asl", "awsjson", "engine"},
-	"node":              {".", "awsjson", "engine", "iam", "metrics", "sfn", "sqlite", "swf"},
-	"openswftest":       {"iam", "node"},
+	"node":              {".", "awsjson", "engine", "iam", "metrics", "postgres", "sfn", "sqlite", "swf"},
+	"openswftest":       {"iam", "node", "postgres/pgtest"},
 	"bench":             {"iam", "node"},
 	"cmd/openswf":       {"iam", "node"},
 	"cmd/openswf-bench": {"bench"},
@@ -48,10 +50,12 @@ var allowedImports = map[string][]string{
 // thirdParty lists the modules outside the standard library each package's non-test code may import
 // (docs/DEPENDENCIES.md says why each is there).
 var thirdParty = map[string][]string{
-	"awsjson":   {"github.com/go-json-experiment/json"},
-	"sqlite":    {"modernc.org/sqlite"},
-	"storetest": {"github.com/google/go-cmp"},
-	"bench":     {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"awsjson":         {"github.com/go-json-experiment/json"},
+	"sqlite":          {"modernc.org/sqlite"},
+	"postgres":        {"github.com/jackc/pgx/v5"},
+	"postgres/pgtest": {"github.com/jackc/pgx/v5"},
+	"storetest":       {"github.com/google/go-cmp"},
+	"bench":           {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
 }
 
 // TestImports_FollowTheLayers reads the imports of every non-test Go file of the module and fails on any

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/openswf/openswf/engine"
 	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/metrics"
+	"github.com/openswf/openswf/postgres"
 	"github.com/openswf/openswf/sfn"
 	"github.com/openswf/openswf/sqlite"
 	"github.com/openswf/openswf/swf"
@@ -27,9 +29,10 @@ import (
 
 // Config configures a node.
 type Config struct {
-	// DB is an SQLite file path, or ":memory:" for a throwaway store. (A postgres:// URL is refused:
-	// PostgreSQL is not implemented yet.)
+	// DB is an SQLite file path, ":memory:" for a throwaway store, or a postgres:// (postgresql://) URL.
 	DB string
+	// DBPool caps the connections to PostgreSQL; the store's default when zero. SQLite ignores it.
+	DBPool int
 	// PollHold is how long long polls wait; engine default when zero.
 	PollHold time.Duration
 	// MaxBodyBytes caps request bodies; awsjson default when zero.
@@ -84,7 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	set := metrics.NewSet(reg)
 	metrics.RegisterRuntime(reg)
 	metrics.RegisterBuildInfo(reg, cfg.Version, cfg.Commit)
-	store, err := openStore(ctx, cfg.DB, set)
+	store, err := openStore(ctx, cfg, set)
 	if err != nil {
 		return nil, err
 	}
@@ -136,21 +139,50 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	states.Start()
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,
 		access: access}
-	if cfg.DB != ":memory:" {
+	if cfg.DB != ":memory:" && !IsPostgres(cfg.DB) {
 		n.dbFile = cfg.DB
 	}
 	n.handler = http.HandlerFunc(n.route)
 	return n, nil
 }
 
-func openStore(ctx context.Context, db string, obs sqlite.Observer) (openswf.Store, error) {
+// IsPostgres reports whether db, a Config.DB, names a PostgreSQL database.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// RedactDB is db as logs may show it: a PostgreSQL URL without its password.
+func RedactDB(db string) string {
+	if !IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+func openStore(ctx context.Context, cfg Config, obs *metrics.Set) (openswf.Store, error) {
+	db := cfg.DB
+	// A nil *metrics.Set must reach the stores as a nil interface, which they replace with their own.
+	var pgObs postgres.Observer
+	var liteObs sqlite.Observer
+	if obs != nil {
+		pgObs, liteObs = obs, obs
+	}
 	switch {
 	case db == "":
 		return nil, fmt.Errorf("no database given")
-	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
-		return nil, fmt.Errorf("PostgreSQL is not supported yet: use an SQLite file")
+	case IsPostgres(db):
+		s, err := postgres.Open(ctx, db, postgres.Options{PoolSize: cfg.DBPool, Observer: pgObs})
+		if err != nil {
+			// The error names the host and database, never the URL: it may hold a password.
+			return nil, err
+		}
+		return s, nil
 	}
-	s, err := sqlite.Open(ctx, db, sqlite.Options{Observer: obs})
+	s, err := sqlite.Open(ctx, db, sqlite.Options{Observer: liteObs})
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", db, err)
 	}

@@ -17,7 +17,7 @@ type TokenKey = engine.TokenKey
 // (engine.RotateTokenKeys), and returns the ring as it now is. The store must not be in use: a server
 // holds a lock on it, and reads the ring when it starts.
 func RotateTokenKeys(ctx context.Context, db string, now time.Time, opts RotateOptions) ([]TokenKey, error) {
-	store, err := openStore(ctx, db, nil)
+	store, err := openStore(ctx, Config{DB: db}, nil)
 	if err != nil {
 		return nil, err
 	}

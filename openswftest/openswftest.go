@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -15,13 +16,20 @@ import (
 
 	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/node"
+	"github.com/openswf/openswf/postgres/pgtest"
 )
+
+// EnvStore is the environment variable that chooses the store of servers given no Options.DB: "postgres"
+// for PostgreSQL, SQLite otherwise.
+const EnvStore = "OPENSWF_TEST_STORE"
 
 // Options configure a test server.
 type Options struct {
 	// PollHold is how long long polls wait; 55 s when zero.
 	PollHold time.Duration
-	// DB is the database; a fresh file in the test's temporary directory when empty.
+	// DB is the database; when empty, a fresh file in the test's temporary directory, or, when the
+	// environment variable OPENSWF_TEST_STORE is "postgres", a fresh schema of the PostgreSQL database that
+	// OPENSWF_TEST_POSTGRES names (package pgtest), so that a whole suite runs once on each store.
 	DB string
 	// TLS serves HTTPS with a fresh self-signed certificate (SelfSignedCert); Server.RootCAs trusts it.
 	TLS bool
@@ -51,7 +59,11 @@ const stopTimeout = 5 * time.Second
 // New starts a server that stops when the test ends.
 func New(tb testing.TB, opts Options) *Server {
 	tb.Helper()
-	if opts.DB == "" {
+	switch {
+	case opts.DB != "":
+	case os.Getenv(EnvStore) == "postgres":
+		opts.DB = pgtest.Schema(tb)
+	default:
 		opts.DB = filepath.Join(tb.TempDir(), "openswf.db")
 	}
 	var cert *node.TLSCertificate

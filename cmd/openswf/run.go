@@ -117,7 +117,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		fs.PrintDefaults()
 	}
 	addr := fs.String("addr", "127.0.0.1:7740", "address to listen on")
-	db := fs.String("db", "openswf.db", "SQLite database file, or :memory: for a throwaway store")
+	db := fs.String("db", "openswf.db", "SQLite database file, :memory: for a throwaway store, or a postgres:// URL (several nodes may share one PostgreSQL database)")
+	dbPool := fs.Int("db-pool", 0, "PostgreSQL only: most connections to the database (default 16)")
 	region := fs.String("region", "us-east-1", "region in every ARN")
 	account := fs.String("account", "000000000000", "account id in every ARN")
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task; keep it under 60s, the AWS SDKs' and CLI's read timeout")
@@ -137,11 +138,11 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
-	if strings.HasPrefix(*db, "postgres://") || strings.HasPrefix(*db, "postgresql://") {
-		// The URL is not repeated: it may hold a password.
-		return errors.New("--db (OPENSWF_DB): PostgreSQL is not supported yet; give an SQLite file path, or :memory: for a throwaway store")
-	}
 	switch {
+	case *dbPool < 0:
+		return fmt.Errorf("--db-pool (OPENSWF_DB_POOL) %d: must not be negative", *dbPool)
+	case *dbPool > 0 && !node.IsPostgres(*db):
+		return errors.New("--db-pool (OPENSWF_DB_POOL) applies to PostgreSQL only: --db is not a postgres:// URL")
 	case *pollHold <= 0:
 		return fmt.Errorf("--poll-hold (OPENSWF_POLL_HOLD) %v: must be positive", *pollHold)
 	case *idleTimeout < 0:
@@ -204,7 +205,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
+	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, DBPool: *dbPool, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
 		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
 	if err != nil {
 		ln.Close()
@@ -218,7 +219,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", *db, "max_conns", hs.MaxConns(),
+	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", node.RedactDB(*db), "max_conns", hs.MaxConns(),
 		"version", build.Version, "commit", build.Commit)
 	for {
 		select {

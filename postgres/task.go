@@ -1,0 +1,220 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/openswf/openswf"
+)
+
+// loadChunk is how many rows a start-up load reads per query: keyset pages, so that no query holds a
+// snapshot for the whole load of a large database.
+const loadChunk = 1000
+
+// activityColumns are an activity row's columns in the order scanActivity reads them.
+const activityColumns = "run_id, scheduled_id, domain, task_list, started_id, heartbeats, last_heartbeat, details, cancel_requested, data"
+
+// GetActivity returns an open activity task with its heartbeat state.
+func (s *Store) GetActivity(ctx context.Context, runID string, scheduledID int64) (*openswf.ActivityTask, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+" FROM activities WHERE run_id = $1 AND scheduled_id = $2",
+		runID, scheduledID)
+	if err == nil {
+		var a *openswf.ActivityTask
+		a, err = pgx.CollectExactlyOneRow(rows, scanActivity)
+		if err == nil {
+			return a, nil
+		}
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = openswf.ErrNotFound
+	}
+	return nil, fmt.Errorf("get activity %s/%d: %w", runID, scheduledID, unavailable(err))
+}
+
+// ListActivities returns the open activity tasks of a run by scheduled event id.
+func (s *Store) ListActivities(ctx context.Context, runID string) ([]*openswf.ActivityTask, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+" FROM activities WHERE run_id = $1 ORDER BY scheduled_id", runID)
+	if err != nil {
+		return nil, fmt.Errorf("list activities of %s: %w", runID, unavailable(err))
+	}
+	as, err := pgx.CollectRows(rows, scanActivity)
+	if err != nil {
+		return nil, fmt.Errorf("list activities of %s: %w", runID, unavailable(err))
+	}
+	return as, nil
+}
+
+// scanActivity reads a row of activityColumns: the columns win over the JSON, which was written when the
+// task was put and misses the heartbeat state recorded since.
+func scanActivity(row pgx.CollectableRow) (*openswf.ActivityTask, error) {
+	var (
+		a             openswf.ActivityTask
+		lastHeartbeat *int64
+		details       *string
+		data          []byte
+	)
+	if err := row.Scan(&a.RunID, &a.ScheduledID, &a.Domain, &a.TaskList, &a.StartedID, &a.Heartbeats,
+		&lastHeartbeat, &details, &a.CancelRequested, &data); err != nil {
+		return nil, err
+	}
+	keep := a
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, fmt.Errorf("decode activity: %w", err)
+	}
+	a.RunID, a.ScheduledID, a.Domain, a.TaskList, a.StartedID = keep.RunID, keep.ScheduledID, keep.Domain, keep.TaskList, keep.StartedID
+	a.Heartbeats, a.CancelRequested = keep.Heartbeats, keep.CancelRequested
+	a.LastHeartbeatAt = fromNanos(lastHeartbeat)
+	a.Details = details
+	return &a, nil
+}
+
+// CountPendingTasks counts tasks waiting for a poller on a task list.
+func (s *Store) CountPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string) (int, error) {
+	var q string
+	switch kind {
+	case openswf.TaskActivity:
+		q = "SELECT COUNT(*) FROM activities WHERE domain = $1 AND task_list = $2 AND started_id = 0"
+	case openswf.TaskDecision:
+		q = "SELECT COUNT(*) FROM executions WHERE domain = $1 AND decision_task_list = $2"
+	default:
+		return 0, fmt.Errorf("count pending tasks: unknown task kind %q", kind)
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, q, domain, taskList).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending %s tasks: %w", kind, unavailable(err))
+	}
+	return n, nil
+}
+
+// LoadPendingTasks calls fn for every task waiting for a poller.
+func (s *Store) LoadPendingTasks(ctx context.Context, fn func(openswf.PendingTask) error) error {
+	if err := s.loadPendingActivities(ctx, fn); err != nil {
+		return fmt.Errorf("load pending activity tasks: %w", err)
+	}
+	if err := s.loadPendingDecisions(ctx, fn); err != nil {
+		return fmt.Errorf("load pending decision tasks: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) loadPendingActivities(ctx context.Context, fn func(openswf.PendingTask) error) error {
+	lastRun, lastID := "", int64(-1<<63)
+	for {
+		rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+` FROM activities
+			WHERE started_id = 0 AND (run_id, scheduled_id) > ($1, $2)
+			ORDER BY run_id, scheduled_id LIMIT $3`, lastRun, lastID, loadChunk)
+		if err != nil {
+			return unavailable(err)
+		}
+		chunk, err := pgx.CollectRows(rows, scanActivity)
+		if err != nil {
+			return unavailable(err)
+		}
+		for _, a := range chunk {
+			if err := fn(openswf.PendingTask{Kind: openswf.TaskActivity, Domain: a.Domain, TaskList: a.TaskList,
+				RunID: a.RunID, ScheduledID: a.ScheduledID, Priority: a.Priority, ScheduledAt: a.ScheduledAt}); err != nil {
+				return err
+			}
+		}
+		if len(chunk) < loadChunk {
+			return nil
+		}
+		lastRun, lastID = chunk[len(chunk)-1].RunID, chunk[len(chunk)-1].ScheduledID
+	}
+}
+
+func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.PendingTask) error) error {
+	lastRun := ""
+	for {
+		rows, err := s.pool.Query(ctx, `SELECT run_id, state FROM executions
+			WHERE decision_task_list IS NOT NULL AND run_id > $1 ORDER BY run_id LIMIT $2`, lastRun, loadChunk)
+		if err != nil {
+			return unavailable(err)
+		}
+		chunk, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (openswf.PendingTask, error) {
+			var (
+				runID string
+				state []byte
+				x     openswf.Execution
+			)
+			if err := row.Scan(&runID, &state); err != nil {
+				return openswf.PendingTask{}, err
+			}
+			if err := json.Unmarshal(state, &x); err != nil {
+				return openswf.PendingTask{}, fmt.Errorf("decode execution %s: %w", runID, err)
+			}
+			priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
+			return openswf.PendingTask{Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.Decision.TaskList,
+				RunID: runID, ScheduledID: x.Decision.ScheduledID, Priority: int32(priority),
+				ScheduledAt: x.Decision.ScheduledAt}, nil
+		})
+		if err != nil {
+			return unavailable(err)
+		}
+		for _, t := range chunk {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		if len(chunk) < loadChunk {
+			return nil
+		}
+		lastRun = chunk[len(chunk)-1].RunID
+	}
+}
+
+// LoadTimers calls fn for every armed timer.
+func (s *Store) LoadTimers(ctx context.Context, fn func(openswf.Timer) error) error {
+	lastRun, lastKind, lastID := "", "", int64(-1<<63)
+	for {
+		rows, err := s.pool.Query(ctx, `SELECT run_id, kind, id, domain, due FROM timers
+			WHERE (run_id, kind, id) > ($1, $2, $3) ORDER BY run_id, kind, id LIMIT $4`, lastRun, lastKind, lastID, loadChunk)
+		if err != nil {
+			return fmt.Errorf("load timers: %w", unavailable(err))
+		}
+		chunk, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (openswf.Timer, error) {
+			var (
+				t    openswf.Timer
+				kind string
+				due  int64
+			)
+			err := row.Scan(&t.RunID, &kind, &t.ID, &t.Domain, &due)
+			t.Kind, t.Due = openswf.TimerKind(kind), fromNanos(&due)
+			return t, err
+		})
+		if err != nil {
+			return fmt.Errorf("load timers: %w", unavailable(err))
+		}
+		for _, t := range chunk {
+			if err := fn(t); err != nil {
+				return fmt.Errorf("load timers: %w", err)
+			}
+		}
+		if len(chunk) < loadChunk {
+			return nil
+		}
+		last := chunk[len(chunk)-1]
+		lastRun, lastKind, lastID = last.RunID, string(last.Kind), last.ID
+	}
+}
+
+// CountOpenTasks counts the open tasks of every domain by kind and state.
+func (s *Store) CountOpenTasks(ctx context.Context) (openswf.OpenTaskCounts, error) {
+	var c openswf.OpenTaskCounts
+	var total int
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM activities),
+		(SELECT COUNT(*) FROM activities WHERE started_id = 0),
+		(SELECT COUNT(*) FROM executions WHERE decision_task_list IS NOT NULL)`,
+	).Scan(&total, &c.ActivityScheduled, &c.DecisionScheduled)
+	if err != nil {
+		return openswf.OpenTaskCounts{}, fmt.Errorf("count open tasks: %w", unavailable(err))
+	}
+	c.ActivityStarted = total - c.ActivityScheduled
+	return c, nil
+}
