@@ -10,7 +10,8 @@
 # self-signed certificate made with openssl, which both suites verify (CONFORMANCE_CA_BUNDLE: boto3's verify=,
 # the CLI's --ca-bundle). CONFORMANCE_AUTH=1 serves with access control (--auth FILE): run.sh writes a file of an
 # admin, whose key every case signs with, and of restricted users for the auth cases, which are skipped (SKIP
-# lines) without it. See conformance/README.md.
+# lines) without it. CONFORMANCE_STORE=postgres serves from a fresh schema of the PostgreSQL database that
+# OPENSWF_TEST_POSTGRES names (dropped afterwards) instead of an SQLite file. See conformance/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +30,14 @@ PYTHONNOUSERSITE=1 /usr/bin/python3 -c 'import boto3' ||
 
 tmp=$(mktemp -d)
 pid=""
+pg_schema=""
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [ -n "$pg_schema" ]; then
+    PGOPTIONS="--client-min-messages=warning" psql -q -d "$OPENSWF_TEST_POSTGRES" -c "DROP SCHEMA $pg_schema CASCADE" >/dev/null || true
   fi
   rm -rf "$tmp"
 }
@@ -99,8 +105,18 @@ else
   unset CONFORMANCE_AUTH CONFORMANCE_AUTH_FILE CONFORMANCE_ACCESS_KEY_ID CONFORMANCE_SECRET_ACCESS_KEY
 fi
 
+db="$tmp/openswf.db"
+if [ "${CONFORMANCE_STORE:-sqlite}" = postgres ]; then
+  : "${OPENSWF_TEST_POSTGRES:?CONFORMANCE_STORE=postgres needs OPENSWF_TEST_POSTGRES, the database to serve from}"
+  schema="conformance_$$_$RANDOM"
+  psql -q -v ON_ERROR_STOP=1 -d "$OPENSWF_TEST_POSTGRES" -c "CREATE SCHEMA $schema" >/dev/null
+  pg_schema=$schema
+  case "$OPENSWF_TEST_POSTGRES" in *\?*) db="$OPENSWF_TEST_POSTGRES&search_path=$schema" ;; *) db="$OPENSWF_TEST_POSTGRES?search_path=$schema" ;; esac
+  echo "== conformance: the server stores in PostgreSQL, schema $schema"
+fi
+
 echo "== conformance: start openswf"
-"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$tmp/openswf.db" --poll-hold 3s "${tls_args[@]}" "${auth_args[@]}" \
+"$tmp/openswf" serve --addr 127.0.0.1:0 --db "$db" --poll-hold 3s "${tls_args[@]}" "${auth_args[@]}" \
   >"$tmp/server.log" 2>&1 &
 pid=$!
 addr=""
