@@ -85,7 +85,8 @@ type Config struct {
 	// Empty serves echo in-process.
 	EchoExec string
 	// DB is the SQLite file of the servers the bench starts; empty gives each run a fresh file in a temporary
-	// directory that Run removes. A given file is reused by every run, so its state accumulates.
+	// directory that Run removes. A given file is reused by every run, so its state accumulates. A
+	// postgres:// URL gives each run a fresh schema of that database, dropped at the run's end.
 	DB string
 	// PollHold is the long-poll hold of the servers the bench starts: short, so that pollers notice the end
 	// of a workload quickly. External endpoints keep their own.
@@ -243,6 +244,9 @@ type Result struct {
 	// sfn-map, a task handed to a poller of sfn-wakeup with its start and completion, a state transition of
 	// sfn-transitions), when the server is a child process of the bench; 0 otherwise.
 	ServerCPU time.Duration
+	// DBCPU is the CPU time the PostgreSQL server's processes spent per op (Ops) during the whole run, its
+	// set-up included, when the bench's database is PostgreSQL on this machine; 0 otherwise.
+	DBCPU time.Duration
 
 	// Runs are the individual runs of a median result.
 	Runs []Result
@@ -313,6 +317,7 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 		return Result{}, err
 	}
 	var r Result
+	dbm := startDBMeter(srv.db)
 	switch workload {
 	case WorkloadHeartbeat:
 		r, err = b.heartbeat(ctx, srv, WorkloadHeartbeat)
@@ -338,8 +343,14 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 	// Close the run's client connections first: http.Server.Shutdown waits up to 5 s for a connection that
 	// was opened but never carried a request (the transport dials spares), and openswf serve shuts down so.
 	b.closeClients()
+	r.DBCPU = dbm.perOp(r.Ops)
 	if serr := srv.stop(); serr != nil && err == nil {
 		err = fmt.Errorf("stop server: %w", serr)
+	}
+	if srv.dropSchema != nil {
+		if derr := srv.dropSchema(); derr != nil && err == nil {
+			err = derr
+		}
 	}
 	r.ServerErrors = srv.errs.count()
 	for _, l := range srv.errs.first() {
@@ -390,6 +401,7 @@ func combine(runs []Result) Result {
 	r.Max = pickD(func(x Result) time.Duration { return x.Max })
 	r.Listening = pickD(func(x Result) time.Duration { return x.Listening })
 	r.ServerCPU = pickD(func(x Result) time.Duration { return x.ServerCPU })
+	r.DBCPU = pickD(func(x Result) time.Duration { return x.DBCPU })
 	r.Errors, r.ServerErrors = 0, 0
 	for _, x := range runs {
 		r.Errors += x.Errors

@@ -16,6 +16,9 @@ func (r Result) Extra() string {
 	if r.ServerCPU > 0 {
 		parts = append(parts, fmt.Sprintf("server CPU %.1f µs/op", float64(r.ServerCPU)/float64(time.Microsecond)))
 	}
+	if r.DBCPU > 0 {
+		parts = append(parts, fmt.Sprintf("PostgreSQL CPU %.1f µs/op", float64(r.DBCPU)/float64(time.Microsecond)))
+	}
 	switch r.Workload {
 	case WorkloadHeartbeat:
 		if r.EchoRatio > 0 {
@@ -103,6 +106,7 @@ type jsonResult struct {
 	ListeningMs    float64      `json:"listeningMs,omitempty"`
 	ServerErrors   int64        `json:"serverErrors,omitempty"`
 	ServerCPUUs    float64      `json:"serverCpuMicrosPerOp,omitempty"`
+	DBCPUUs        float64      `json:"dbCpuMicrosPerOp,omitempty"`
 	Runs           []jsonResult `json:"runs,omitempty"`
 }
 
@@ -113,6 +117,7 @@ func toJSON(r Result) jsonResult {
 		Extra: r.Extra(), EchoRatio: r.EchoRatio, HeartbeatRatio: r.HeartbeatRatio, Tasks: r.Tasks, DueRate: r.DueRate, PeakRSS: r.PeakRSS,
 		ListeningMs: ms(r.Listening), ServerErrors: r.ServerErrors,
 		ServerCPUUs: float64(r.ServerCPU) / float64(time.Microsecond),
+		DBCPUUs:     float64(r.DBCPU) / float64(time.Microsecond),
 	}
 	for _, x := range r.Runs {
 		j.Runs = append(j.Runs, toJSON(x))

@@ -45,6 +45,9 @@ type server struct {
 	node *node.Node
 	hs   *http.Server
 
+	// dropSchema drops the run's PostgreSQL schema; nil on SQLite.
+	dropSchema func() error
+
 	// child process
 	exe   string
 	hold  time.Duration
@@ -59,8 +62,16 @@ func (b *bencher) startServer(ctx context.Context, workload string) (*server, er
 		return s, nil
 	}
 	s.db = b.cfg.DB
-	if s.db == "" {
+	switch {
+	case s.db == "":
 		s.db = filepath.Join(b.tmp, fmt.Sprintf("%s-%d.db", workload, b.seq.Add(1)))
+	case isPostgres(s.db):
+		// A schema of its own per run, as a file of its own per run on SQLite.
+		name := fmt.Sprintf("bench_%d_%s_%d", os.Getpid(), strings.ReplaceAll(workload, "-", "_"), b.seq.Add(1))
+		var err error
+		if s.db, s.dropSchema, err = freshSchema(ctx, s.db, name); err != nil {
+			return nil, err
+		}
 	}
 	auth := workload == WorkloadHeartbeatAuth
 	if b.cfg.ServerExec == "" {

@@ -30,7 +30,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	cfg.EchoExec = self
 	fs.StringVar(&cfg.Endpoint, "endpoint", "", "URL of the SWF endpoint to drive; empty starts openswf for each run")
 	fs.StringVar(&cfg.ServerExec, "server-exec", defaultServerExec(self), "openswf binary to start as the server (empty: in-process)")
-	fs.StringVar(&cfg.DB, "db", "", "SQLite file of the servers the bench starts (default: a fresh temporary file per run)")
+	fs.StringVar(&cfg.DB, "db", "", "SQLite file of the servers the bench starts (default: a fresh temporary file per run), or a postgres:// URL (a fresh schema per run)")
 	fs.DurationVar(&cfg.PollHold, "poll-hold", bench.DefaultPollHold, "long-poll hold of the servers the bench starts")
 	workloads := fs.String("workload", "echo,heartbeat", "comma-separated workloads: "+strings.Join(bench.WorkloadNames(), ","))
 	fs.StringVar(&cfg.Client, "client", bench.ClientRaw, "load client of echo, heartbeat, heartbeat-auth and sfn-heartbeat: raw or sdk")

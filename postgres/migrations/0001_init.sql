@@ -81,7 +81,7 @@ CREATE TABLE activities (
 	cancel_requested BOOLEAN NOT NULL,
 	data             TEXT NOT NULL,
 	PRIMARY KEY (run_id, scheduled_id)
-);
+) WITH (fillfactor = 70); -- room on each page for heartbeats to update rows in place (HOT updates)
 
 CREATE INDEX activities_pending ON activities (domain, task_list) WHERE started_id = 0;
 
