@@ -55,7 +55,7 @@ var thirdParty = map[string][]string{
 	"postgres":        {"github.com/jackc/pgx/v5"},
 	"postgres/pgtest": {"github.com/jackc/pgx/v5"},
 	"storetest":       {"github.com/google/go-cmp"},
-	"bench":           {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"bench":           {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go", "github.com/jackc/pgx/v5"},
 }
 
 // TestImports_FollowTheLayers reads the imports of every non-test Go file of the module and fails on any
