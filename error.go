@@ -98,6 +98,10 @@ var ErrNotFound = &Error{Kind: KindUnknownResource, Message: "not found"}
 // ErrExists is what stores report when a created record already exists.
 var ErrExists = &Error{Kind: KindAlreadyExists, Message: "already exists"}
 
+// ErrFenced is what Store.Apply reports for a transition whose Fence no longer holds: another node took
+// the timer lease. Nothing was stored; the deadline is the new owner's to act on.
+var ErrFenced = &Error{Kind: KindUnavailable, Message: "timer lease lost to another node"}
+
 // ErrUnavailable is what stores wrap a storage fault in (fmt.Errorf("%w: %w", ErrUnavailable, err)), so
 // that the APIs answer a retryable fault while the cause stays in the chain for the log.
 var ErrUnavailable = &Error{Kind: KindUnavailable, Message: "storage unavailable"}

@@ -96,10 +96,50 @@ type Transition struct {
 	PutTimers []Timer
 	// DeleteTimers disarms timers; deleting an absent timer is not an error.
 	DeleteTimers []TimerKey
+	// Tasks are the tasks this transition puts in task lists (activity tasks scheduled, a decision task
+	// scheduled). A store that several nodes share announces them when the transition commits, so that
+	// pollers waiting on other nodes hear of them; a store of one node ignores them.
+	Tasks []PendingTask
+	// PutTimers' deadlines are announced the same way, to the node that fires the run's timers.
+	//
+	// Fence, when set, makes the transition commit only while the node that decided it still holds the
+	// timer lease it names; otherwise Apply reports ErrFenced and changes nothing. Timer firings carry
+	// it, so that a node that lost its lease (paused, cut off from the database) cannot act on a deadline
+	// another node now owns.
+	Fence *Fence
 	// Also holds transitions of other executions that commit atomically with this one (a signal to another
 	// run, a child started or closed, a run continued as new). Each is checked and applied as if alone; if
 	// any reports an error, nothing of the whole group is stored. Also of a nested transition is ignored.
 	Also []*Transition
+}
+
+// Fence names a timer lease: the partition of runs whose timers it covers, the node that holds it, and the
+// epoch at which that node took it. Each take of a lease increments its epoch.
+type Fence struct {
+	Partition int
+	Owner     string
+	Epoch     int64
+}
+
+// TimerPartitions is the number of partitions of runs whose timers nodes sharing a store lease: a run's
+// partition is TimerPartition(runID).
+const TimerPartitions = 64
+
+// TimerPartition is the timer partition of a run: FNV-1a of its run id, modulo TimerPartitions.
+func TimerPartition(runID string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(runID); i++ {
+		h ^= uint32(runID[i])
+		h *= 16777619
+	}
+	return int(h % TimerPartitions)
+}
+
+// Cluster is what an engine needs of the nodes it shares a store with. A node of its own has none.
+type Cluster interface {
+	// TimerFence reports whether this node fires the timers of runID now and, if so, the lease its
+	// transitions must carry.
+	TimerFence(runID string) (Fence, bool)
 }
 
 // Store persists openswf's records. Implementations carry no SWF rules: the engine decides, the store
@@ -148,6 +188,10 @@ type Store interface {
 	// ErrNotFound if no open task of that run has that scheduled and started event id.
 	RecordHeartbeat(ctx context.Context, runID string, scheduledID, startedID int64, details *string, at time.Time) (cancelRequested bool, err error)
 
+	// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, for a node whose
+	// pollers wait on a list that other nodes schedule tasks on. The order is the store's (roughly oldest
+	// first); the caller orders them by priority.
+	FindPendingTasks(ctx context.Context, kind TaskKind, domain, taskList string, limit int) ([]PendingTask, error)
 	// CountPendingTasks counts tasks waiting for a poller on a task list.
 	CountPendingTasks(ctx context.Context, kind TaskKind, domain, taskList string) (int, error)
 	// LoadPendingTasks calls fn for every task waiting for a poller (at start-up, to fill task lists).

@@ -116,8 +116,7 @@ func (s *Store) loadPendingActivities(ctx context.Context, fn func(openswf.Pendi
 			return unavailable(err)
 		}
 		for _, a := range chunk {
-			if err := fn(openswf.PendingTask{Kind: openswf.TaskActivity, Domain: a.Domain, TaskList: a.TaskList,
-				RunID: a.RunID, ScheduledID: a.ScheduledID, Priority: a.Priority, ScheduledAt: a.ScheduledAt}); err != nil {
+			if err := fn(pendingActivity(a)); err != nil {
 				return err
 			}
 		}
@@ -136,23 +135,7 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 		if err != nil {
 			return unavailable(err)
 		}
-		chunk, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (openswf.PendingTask, error) {
-			var (
-				runID string
-				state []byte
-				x     openswf.Execution
-			)
-			if err := row.Scan(&runID, &state); err != nil {
-				return openswf.PendingTask{}, err
-			}
-			if err := json.Unmarshal(state, &x); err != nil {
-				return openswf.PendingTask{}, fmt.Errorf("decode execution %s: %w", runID, err)
-			}
-			priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
-			return openswf.PendingTask{Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.Decision.TaskList,
-				RunID: runID, ScheduledID: x.Decision.ScheduledID, Priority: int32(priority),
-				ScheduledAt: x.Decision.ScheduledAt}, nil
-		})
+		chunk, err := pgx.CollectRows(rows, scanPendingDecision)
 		if err != nil {
 			return unavailable(err)
 		}
@@ -217,4 +200,62 @@ func (s *Store) CountOpenTasks(ctx context.Context) (openswf.OpenTaskCounts, err
 	}
 	c.ActivityStarted = total - c.ActivityScheduled
 	return c, nil
+}
+
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, in the order of the
+// pending indexes.
+func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
+	switch kind {
+	case openswf.TaskActivity:
+		rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+` FROM activities
+			WHERE domain = $1 AND task_list = $2 AND started_id = 0 LIMIT $3`, domain, taskList, rowsLimit(limit))
+		if err != nil {
+			return nil, fmt.Errorf("find pending activity tasks: %w", unavailable(err))
+		}
+		as, err := pgx.CollectRows(rows, scanActivity)
+		if err != nil {
+			return nil, fmt.Errorf("find pending activity tasks: %w", unavailable(err))
+		}
+		tasks := make([]openswf.PendingTask, len(as))
+		for i, a := range as {
+			tasks[i] = pendingActivity(a)
+		}
+		return tasks, nil
+	case openswf.TaskDecision:
+		rows, err := s.pool.Query(ctx, `SELECT run_id, state FROM executions
+			WHERE domain = $1 AND decision_task_list = $2 LIMIT $3`, domain, taskList, rowsLimit(limit))
+		if err != nil {
+			return nil, fmt.Errorf("find pending decision tasks: %w", unavailable(err))
+		}
+		tasks, err := pgx.CollectRows(rows, scanPendingDecision)
+		if err != nil {
+			return nil, fmt.Errorf("find pending decision tasks: %w", unavailable(err))
+		}
+		return tasks, nil
+	}
+	return nil, fmt.Errorf("find pending tasks: unknown task kind %q", kind)
+}
+
+// pendingActivity is the pending task of an activity task not yet started.
+func pendingActivity(a *openswf.ActivityTask) openswf.PendingTask {
+	return openswf.PendingTask{Kind: openswf.TaskActivity, Domain: a.Domain, TaskList: a.TaskList, RunID: a.RunID,
+		ScheduledID: a.ScheduledID, Priority: a.Priority, ScheduledAt: a.ScheduledAt}
+}
+
+// scanPendingDecision reads (run_id, state) of a run with a decision task scheduled.
+func scanPendingDecision(row pgx.CollectableRow) (openswf.PendingTask, error) {
+	var (
+		runID string
+		state []byte
+		x     openswf.Execution
+	)
+	if err := row.Scan(&runID, &state); err != nil {
+		return openswf.PendingTask{}, err
+	}
+	if err := json.Unmarshal(state, &x); err != nil {
+		return openswf.PendingTask{}, fmt.Errorf("decode execution %s: %w", runID, err)
+	}
+	priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
+	return openswf.PendingTask{Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.Decision.TaskList,
+		RunID: runID, ScheduledID: x.Decision.ScheduledID, Priority: int32(priority), ScheduledAt: x.Decision.ScheduledAt}, nil
 }

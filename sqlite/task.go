@@ -64,15 +64,7 @@ func (s *Store) loadPendingActivities(ctx context.Context, fn func(openswf.Pendi
 				rows.Close()
 				return err
 			}
-			chunk = append(chunk, openswf.PendingTask{
-				Kind:        openswf.TaskActivity,
-				Domain:      a.Domain,
-				TaskList:    a.TaskList,
-				RunID:       a.RunID,
-				ScheduledID: a.ScheduledID,
-				Priority:    a.Priority,
-				ScheduledAt: a.ScheduledAt,
-			})
+			chunk = append(chunk, pendingActivity(a))
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -107,27 +99,17 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 			var (
 				runID string
 				state []byte
-				x     openswf.Execution
 			)
 			if err := rows.Scan(&runID, &state); err != nil {
 				rows.Close()
 				return err
 			}
-			if err := json.Unmarshal(state, &x); err != nil {
+			p, err := pendingDecision(runID, state)
+			if err != nil {
 				rows.Close()
-				return fmt.Errorf("decode execution %s: %w", runID, err)
+				return err
 			}
-			// Execution.Decision.Priority is the wire's string; an unparsable one counts as the default 0.
-			priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
-			chunk = append(chunk, openswf.PendingTask{
-				Kind:        openswf.TaskDecision,
-				Domain:      x.Domain,
-				TaskList:    x.Decision.TaskList,
-				RunID:       runID,
-				ScheduledID: x.Decision.ScheduledID,
-				Priority:    int32(priority),
-				ScheduledAt: x.Decision.ScheduledAt,
-			})
+			chunk = append(chunk, p)
 		}
 		if err := rows.Close(); err != nil {
 			return err
@@ -145,4 +127,73 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 		}
 		lastRun = chunk[len(chunk)-1].RunID
 	}
+}
+
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, in the order of the
+// pending indexes.
+func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
+	var tasks []openswf.PendingTask
+	switch kind {
+	case openswf.TaskActivity:
+		rows, err := s.reader.QueryContext(ctx, "SELECT "+activityColumns+` FROM activities
+			WHERE domain = ? AND task_list = ? AND started_id = 0 LIMIT ?`, domain, taskList, rowsLimit(limit))
+		if err != nil {
+			return nil, fmt.Errorf("find pending activity tasks: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanActivity(rows)
+			if err != nil {
+				return nil, fmt.Errorf("find pending activity tasks: %w", err)
+			}
+			tasks = append(tasks, pendingActivity(a))
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("find pending activity tasks: %w", err)
+		}
+	case openswf.TaskDecision:
+		rows, err := s.reader.QueryContext(ctx, `SELECT run_id, state FROM executions
+			WHERE domain = ? AND decision_task_list = ? LIMIT ?`, domain, taskList, rowsLimit(limit))
+		if err != nil {
+			return nil, fmt.Errorf("find pending decision tasks: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				runID string
+				state []byte
+			)
+			if err := rows.Scan(&runID, &state); err != nil {
+				return nil, fmt.Errorf("find pending decision tasks: %w", err)
+			}
+			p, err := pendingDecision(runID, state)
+			if err != nil {
+				return nil, fmt.Errorf("find pending decision tasks: %w", err)
+			}
+			tasks = append(tasks, p)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("find pending decision tasks: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("find pending tasks: unknown task kind %q", kind)
+	}
+	return tasks, nil
+}
+
+// pendingActivity is the pending task of an activity task not yet started.
+func pendingActivity(a *openswf.ActivityTask) openswf.PendingTask {
+	return openswf.PendingTask{Kind: openswf.TaskActivity, Domain: a.Domain, TaskList: a.TaskList, RunID: a.RunID,
+		ScheduledID: a.ScheduledID, Priority: a.Priority, ScheduledAt: a.ScheduledAt}
+}
+
+// pendingDecision is the pending decision task of a run whose record (state) has one scheduled.
+func pendingDecision(runID string, state []byte) (openswf.PendingTask, error) {
+	var x openswf.Execution
+	if err := json.Unmarshal(state, &x); err != nil {
+		return openswf.PendingTask{}, fmt.Errorf("decode execution %s: %w", runID, err)
+	}
+	priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
+	return openswf.PendingTask{Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.Decision.TaskList,
+		RunID: runID, ScheduledID: x.Decision.ScheduledID, Priority: int32(priority), ScheduledAt: x.Decision.ScheduledAt}, nil
 }

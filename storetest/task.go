@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -74,6 +75,53 @@ func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		z.Decision = openswf.DecisionTaskState{ScheduledID: 5, TaskList: "deciders", ScheduledAt: at(0)}
 		mustApply(t, s, &openswf.Transition{Execution: z})
 		wantCount(t, s, openswf.TaskDecision, "d1", "deciders", 1)
+	})
+
+	t.Run("Find", func(t *testing.T) {
+		s := newStore(t)
+		x := newExecution("d1", "wf1", "run1")
+		tr := startTransition(x)
+		tr.PutActivities = []*openswf.ActivityTask{
+			newActivity(x, 5, "tl"),
+			newActivity(x, 6, "tl"),
+			started(newActivity(x, 7, "tl"), 9),
+			newActivity(x, 8, "other"),
+		}
+		mustApply(t, s, tr)
+		y := newExecution("d1", "wf2", "run2")
+		y.Decision.StartedID = 3
+		y.NextEventID = 4
+		mustStart(t, s, y)
+
+		keys := func(ps []openswf.PendingTask) []string {
+			var ks []string
+			for _, p := range ps {
+				ks = append(ks, fmt.Sprintf("%s %s/%s %s/%d", p.Kind, p.Domain, p.TaskList, p.RunID, p.ScheduledID))
+			}
+			slices.Sort(ks)
+			return ks
+		}
+		find := func(kind openswf.TaskKind, domain, list string, limit int) []string {
+			t.Helper()
+			ps, err := s.FindPendingTasks(t.Context(), kind, domain, list, limit)
+			if err != nil {
+				t.Fatalf("FindPendingTasks(%s, %s, %s, %d): %v", kind, domain, list, limit, err)
+			}
+			return keys(ps)
+		}
+		if got, want := find(openswf.TaskActivity, "d1", "tl", 10), []string{"activity d1/tl run1/5", "activity d1/tl run1/6"}; !slices.Equal(got, want) {
+			t.Errorf("pending activity tasks on tl: got %q, want %q", got, want)
+		}
+		if got := find(openswf.TaskActivity, "d1", "tl", 1); len(got) != 1 {
+			t.Errorf("pending activity tasks on tl, limit 1: got %q, want one", got)
+		}
+		// run1's decision task is scheduled; run2's is started.
+		if got, want := find(openswf.TaskDecision, "d1", "deciders", 10), []string{"decision d1/deciders run1/2"}; !slices.Equal(got, want) {
+			t.Errorf("pending decision tasks: got %q, want %q", got, want)
+		}
+		if got := find(openswf.TaskActivity, "d2", "tl", 10); len(got) != 0 {
+			t.Errorf("pending activity tasks of another domain: got %q, want none", got)
+		}
 	})
 
 	t.Run("Load", func(t *testing.T) {
