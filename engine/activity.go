@@ -28,13 +28,9 @@ func (e *Engine) PollActivity(ctx context.Context, domain, taskList, identity st
 		return nil, err
 	}
 	key := listKey{openswf.TaskActivity, domain, taskList}
-	deadline := e.clock.Now().Add(e.opts.PollHold)
+	next := e.newPoll(key)
 	for {
-		hold := deadline.Sub(e.clock.Now())
-		if hold <= 0 {
-			return nil, nil
-		}
-		p, ok := e.matcher.poll(ctx, key, hold, e.clock.After)
+		p, ok := next(ctx)
 		if !ok {
 			return nil, nil // the hold ended, the client went away, or the engine is closing
 		}

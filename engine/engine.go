@@ -34,6 +34,10 @@ type Options struct {
 	Observer Observer
 	// Deciders are the in-process deciders runs may name (StartWorkflowInput.Decider), by name.
 	Deciders map[string]Decider
+	// Cluster, when set, says the store is shared with other nodes (cluster.go): the engine fires only the
+	// timers whose lease this node holds, and its pollers also look in the store for tasks that other
+	// nodes scheduled.
+	Cluster openswf.Cluster
 }
 
 // Observer receives measurements from the engine's hot paths. Implementations must be cheap and safe for
@@ -129,11 +133,14 @@ func (e *Engine) Open(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("load pending tasks: %w", err)
 	}
-	if err := e.store.LoadTimers(ctx, func(t openswf.Timer) error {
-		e.timers.push(t.TimerKey, t.Due)
-		return nil
-	}); err != nil {
-		return fmt.Errorf("load timers: %w", err)
+	// On a shared store, the timers come with their partitions' leases (AddTimers).
+	if e.opts.Cluster == nil {
+		if err := e.store.LoadTimers(ctx, func(t openswf.Timer) error {
+			e.timers.push(t.TimerKey, t.Due)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("load timers: %w", err)
+		}
 	}
 	if !e.opts.DisableTimerLoop {
 		e.wg.Add(1)
@@ -254,6 +261,7 @@ func (e *Engine) commit(ctx context.Context, t *txn) error {
 	for _, o := range all {
 		o.limitHistory()
 		o.tr.Execution = o.x
+		o.tr.Tasks = o.tasks
 	}
 	for _, o := range t.others {
 		t.tr.Also = append(t.tr.Also, &o.tr)
@@ -266,7 +274,9 @@ func (e *Engine) commit(ctx context.Context, t *txn) error {
 	}
 	for _, o := range all {
 		for _, tm := range o.tr.PutTimers {
-			e.timers.push(tm.TimerKey, tm.Due)
+			if e.firesTimersOf(tm.RunID) {
+				e.timers.push(tm.TimerKey, tm.Due)
+			}
 		}
 		for _, p := range o.tasks {
 			e.matcher.add(p)

@@ -61,7 +61,48 @@ func (m *matcher) add(p openswf.PendingTask) {
 	heap.Push(&l.tasks, queued{PendingTask: p, seq: l.seq})
 }
 
-// poll returns the next task of a list, waiting up to hold. ok is false if none came.
+// take returns a list's next task without waiting.
+func (m *matcher) take(k listKey) (openswf.PendingTask, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l := m.lists[k]
+	if m.closed || l == nil || l.tasks.Len() == 0 {
+		return openswf.PendingTask{}, false
+	}
+	return heap.Pop(&l.tasks).(queued).PendingTask, true
+}
+
+// signal wakes up to n pollers waiting on a list with a zero task, which tells them to look in the store
+// (cluster.go). Nothing is queued for pollers that come later: they look in the store before they wait.
+func (m *matcher) signal(k listKey, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l := m.lists[k]
+	if l == nil {
+		return
+	}
+	for n > 0 && len(l.waiters) > 0 {
+		w := l.waiters[0]
+		l.waiters = l.waiters[1:]
+		w.ch <- openswf.PendingTask{}
+		n--
+	}
+}
+
+// signalAll wakes every waiting poller of every list to look in the store.
+func (m *matcher) signalAll() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, l := range m.lists {
+		for _, w := range l.waiters {
+			w.ch <- openswf.PendingTask{}
+		}
+		l.waiters = nil
+	}
+}
+
+// poll returns the next task of a list, waiting up to hold. ok is false if none came. A zero task (no
+// run id) is a signal to look in the store.
 func (m *matcher) poll(ctx context.Context, k listKey, hold time.Duration, after func(time.Duration) (<-chan time.Time, func())) (openswf.PendingTask, bool) {
 	m.mu.Lock()
 	if m.closed {
@@ -97,7 +138,7 @@ func (m *matcher) poll(ctx context.Context, k listKey, hold time.Duration, after
 	}
 	select {
 	case p, ok := <-w.ch:
-		if ok {
+		if ok && p.RunID != "" { // a signal is not kept
 			l.seq++
 			heap.Push(&l.tasks, queued{PendingTask: p, seq: l.seq})
 		}

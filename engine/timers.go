@@ -156,6 +156,14 @@ func (e *Engine) fireRun(ctx context.Context, ts []dueTimer) {
 			if !t.x.Open {
 				return errStale
 			}
+			if c := t.e.opts.Cluster; c != nil {
+				// Another node fires this run's timers now; the timer is in its queue (cluster.go).
+				f, ok := c.TimerFence(k.RunID)
+				if !ok {
+					return errStale
+				}
+				t.tr.Fence = &f
+			}
 			switch k.Kind {
 			case openswf.TimerWorkflowStartToClose:
 				return t.timeoutWorkflow()
@@ -174,6 +182,8 @@ func (e *Engine) fireRun(ctx context.Context, ts []dueTimer) {
 		k, err := ts[i].key, r.err
 		switch {
 		case errors.Is(err, errStale) || openswf.KindOf(err) == openswf.KindUnknownResource:
+		case errors.Is(err, openswf.ErrFenced):
+			e.log.Warn("timer not fired: its lease passed to another node", "run", k.RunID, "kind", k.Kind, "id", k.ID)
 		case err != nil:
 			e.log.Error("fire timer", "run", k.RunID, "kind", k.Kind, "id", k.ID, "err", err)
 			e.timers.push(k, e.clock.Now().Add(time.Second))

@@ -64,3 +64,21 @@ func (cv *CounterVec) write(t *textWriter) {
 		t.uintSample(cv.d.name, cv.d.labels, c.values, "", "", c.m.Value())
 	}
 }
+
+// counterFuncFamily is an unlabelled counter whose value a function reports at scrape time.
+type counterFuncFamily struct {
+	d  desc
+	fn func() uint64
+}
+
+func (f *counterFuncFamily) desc() *desc { return &f.d }
+
+func (f *counterFuncFamily) write(t *textWriter) {
+	t.uintSample(f.d.name, nil, nil, "", "", f.fn())
+}
+
+// NewCounterFunc registers a counter whose value fn returns at each scrape: a count kept elsewhere (a
+// store's). fn must be safe for concurrent use, quick, and never go down. Its name should end in _total.
+func (r *Registry) NewCounterFunc(name, help string, fn func() uint64) {
+	r.register(&counterFuncFamily{d: desc{name: name, help: help, typ: "counter"}, fn: fn})
+}

@@ -33,6 +33,11 @@ type Config struct {
 	DB string
 	// DBPool caps the connections to PostgreSQL; the store's default when zero. SQLite ignores it.
 	DBPool int
+	// Lease is how long a PostgreSQL node's timer leases last unless renewed (postgres.DefaultLease when
+	// zero): the longest a dead node's timers wait before another node fires them.
+	Lease time.Duration
+	// NodeID names this node to the others sharing a PostgreSQL database; random when empty.
+	NodeID string
 	// PollHold is how long long polls wait; engine default when zero.
 	PollHold time.Duration
 	// MaxBodyBytes caps request bodies; awsjson default when zero.
@@ -64,6 +69,10 @@ type Node struct {
 
 	states  *sfn.Service
 	access  *accessControl // nil when access control is off
+	// leases and stopListening are a PostgreSQL node's timer leases and its notices' listener; nil on
+	// SQLite.
+	leases        *postgres.Leases
+	stopListening context.CancelFunc
 	api     http.Handler   // the AWS JSON APIs
 	scrape  http.Handler   // Metrics' handler
 	handler http.Handler
@@ -108,8 +117,19 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		cfg.Logger.Warn("access control is off: any credentials are accepted and every caller may do everything (--auth FILE turns it on)")
 	}
 	states := sfn.New(sfn.Options{Region: cfg.Region, Account: cfg.Account, Authorizer: authorizer})
-	eng := engine.New(store, cfg.Clock, engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set,
-		Deciders: map[string]engine.Decider{sfn.DeciderName: states.Decider()}})
+	eopts := engine.Options{PollHold: cfg.PollHold, Logger: cfg.Logger, Observer: set,
+		Deciders: map[string]engine.Decider{sfn.DeciderName: states.Decider()}}
+	var eng *engine.Engine
+	pg, shared := store.(*postgres.Store)
+	var leases *postgres.Leases
+	if shared {
+		leases = pg.NewLeases(postgres.LeaseOptions{Lease: cfg.Lease, Logger: cfg.Logger, Gained: func(parts []int) {
+			loadTimers(pg, eng, parts, cfg.Logger)
+		}})
+		eopts.Cluster = leases
+		registerStoreMetrics(reg, pg, leases)
+	}
+	eng = engine.New(store, cfg.Clock, eopts)
 	if err := states.Open(ctx, eng); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("open step functions: %w", err)
@@ -138,7 +158,14 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	states.Start()
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,
-		access: access}
+		access: access, leases: leases}
+	if shared {
+		lctx, stop := context.WithCancel(context.Background())
+		n.stopListening = stop
+		pg.Listen(lctx, notices{pg: pg, eng: eng, leases: leases, log: cfg.Logger}, cfg.Logger)
+		leases.Start()
+		cfg.Logger.Info("sharing the database with other nodes", "node", pg.NodeID())
+	}
 	if cfg.DB != ":memory:" && !IsPostgres(cfg.DB) {
 		n.dbFile = cfg.DB
 	}
@@ -175,7 +202,7 @@ func openStore(ctx context.Context, cfg Config, obs *metrics.Set) (openswf.Store
 	case db == "":
 		return nil, fmt.Errorf("no database given")
 	case IsPostgres(db):
-		s, err := postgres.Open(ctx, db, postgres.Options{PoolSize: cfg.DBPool, Observer: pgObs})
+		s, err := postgres.Open(ctx, db, postgres.Options{PoolSize: cfg.DBPool, Observer: pgObs, NodeID: cfg.NodeID})
 		if err != nil {
 			// The error names the host and database, never the URL: it may hold a password.
 			return nil, err
@@ -288,6 +315,11 @@ func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 		n.probeFailed(w, r, "health check failed", reason, err)
 		return
 	}
+	if n.leases != nil {
+		parts, live := n.leases.Held()
+		probeAnswer(w, http.StatusOK, fmt.Sprintf("ok\ntimer leases: %d of %d partitions; nodes: %d\n", len(parts), openswf.TimerPartitions, live))
+		return
+	}
 	probeAnswer(w, http.StatusOK, "ok")
 }
 
@@ -347,9 +379,14 @@ func (n *Node) ReloadAuth(cfg *iam.Config) error {
 	return n.access.reload(cfg)
 }
 
-// Close stops the engine and closes the store; acknowledged writes are already durable.
+// Close stops the engine and closes the store; acknowledged writes are already durable. A PostgreSQL
+// node releases its timer leases first, so that the other nodes take them over at once.
 func (n *Node) Close() error {
 	n.states.Close()
 	n.Engine.Close()
+	if n.leases != nil {
+		n.leases.Close()
+		n.stopListening()
+	}
 	return n.Store.Close()
 }

@@ -43,9 +43,14 @@ const (
 		WHERE a.run_id = $1 AND a.scheduled_id = c.scheduled_id AND (a.heartbeats = c.heartbeats OR c.heartbeats < 0)`
 	deleteTimers = `DELETE FROM timers t USING unnest($1::text[], $2::text[], $3::bigint[]) AS d(run_id, kind, id)
 		WHERE t.run_id = d.run_id AND t.kind = d.kind AND t.id = d.id`
-	putTimers = `INSERT INTO timers (run_id, kind, id, domain, due)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[])
+	putTimers = `INSERT INTO timers (run_id, kind, id, domain, due, part)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::smallint[])
 		ON CONFLICT (run_id, kind, id) DO UPDATE SET domain = excluded.domain, due = excluded.due`
+	// The fence: the lease row, locked for share until the commit, so that a node taking the lease over
+	// waits for this transaction and this transaction sees a lease taken before it.
+	checkFence = `SELECT 1 FROM timer_leases WHERE part = $1 AND owner = $2 AND epoch = $3 AND expires > now() FOR SHARE`
+	// Notices to the other nodes, delivered when the transaction commits (notify.go).
+	notify = `SELECT pg_notify('` + noticeChannel + `', n) FROM unnest($1::text[]) AS n`
 )
 
 // Apply commits a transition, and the transitions of its Also, atomically. It reports openswf.ErrExists
@@ -77,11 +82,17 @@ func (s *Store) Apply(ctx context.Context, tr *openswf.Transition) error {
 	if bare {
 		write = s.writeBare
 	}
+	notices := s.notices(group)
 	err := write(ctx, tr.Execution.RunID, func(w *wtx) error {
 		for _, st := range group {
 			if err := st.run(w, bare); err != nil {
 				x := st.tr.Execution
 				return fmt.Errorf("apply transition to run %s version %d: %w", x.RunID, x.Version, err)
+			}
+		}
+		if len(notices) > 0 {
+			if _, err := w.exec(notify, notices); err != nil {
+				return fmt.Errorf("notify: %w", err)
 			}
 		}
 		return nil
@@ -110,7 +121,7 @@ type applyStep struct {
 // bare reports whether the step alone can run without a savepoint: only its first statement can then
 // conflict, and it changes nothing when it does.
 func (st *applyStep) bare() bool {
-	return len(st.tr.CancelActivities) == 0 && len(st.tr.CloseActivities) == 0
+	return len(st.tr.CancelActivities) == 0 && len(st.tr.CloseActivities) == 0 && st.tr.Fence == nil
 }
 
 func prepareStep(tr *openswf.Transition) (*applyStep, error) {
@@ -229,10 +240,12 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 		}
 		n := len(timers)
 		runs, kinds, ids, domains, dues := make([]string, n), make([]string, n), make([]int64, n), make([]string, n), make([]int64, n)
+		parts := make([]int16, n)
 		for i, t := range timers {
 			runs[i], kinds[i], ids[i], domains[i], dues[i] = t.RunID, string(t.Kind), t.ID, t.Domain, t.Due.UnixNano()
+			parts[i] = int16(openswf.TimerPartition(t.RunID))
 		}
-		st.timerPuts = stmt{putTimers, []any{runs, kinds, ids, domains, dues}}
+		st.timerPuts = stmt{putTimers, []any{runs, kinds, ids, domains, dues, parts}}
 	}
 	return st, nil
 }
@@ -252,6 +265,9 @@ func (st *applyStep) run(w *wtx, bare bool) error {
 			return st.missing()
 		}
 	} else {
+		if f := st.tr.Fence; f != nil {
+			stmts = append(stmts, stmt{checkFence, []any{int16(f.Partition), f.Owner, f.Epoch}})
+		}
 		stmts = append(stmts, st.first)
 	}
 	stmts = append(stmts, st.rest...)
@@ -277,8 +293,17 @@ func (st *applyStep) run(w *wtx, bare bool) error {
 	if err != nil {
 		return fmt.Errorf("write transition: %w", err)
 	}
-	if !bare && n[0] == 0 {
-		return st.missing()
+	if !bare {
+		if st.tr.Fence != nil {
+			if n[0] == 0 {
+				return openswf.ErrFenced
+			}
+			n = n[1:]
+			cancelAt, closeAt = cancelAt-1, closeAt-1
+		}
+		if n[0] == 0 {
+			return st.missing()
+		}
 	}
 	if cancelAt >= 0 && n[cancelAt] != int64(len(st.cancelIDs)) {
 		return fmt.Errorf("cancel activities %v: %w", st.cancelIDs, openswf.ErrConflict)

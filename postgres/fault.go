@@ -52,5 +52,6 @@ func unavailable(err error) error {
 // isSentinel reports whether err is one of the outcomes that leave a transaction going: a conflict, an
 // existing or a missing record.
 func isSentinel(err error) bool {
-	return errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists) || errors.Is(err, openswf.ErrNotFound)
+	return errors.Is(err, openswf.ErrConflict) || errors.Is(err, openswf.ErrExists) || errors.Is(err, openswf.ErrNotFound) ||
+		errors.Is(err, openswf.ErrFenced)
 }

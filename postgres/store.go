@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -45,6 +47,9 @@ type Options struct {
 	MaxBatch, MaxHeartbeatBatch int
 	// Observer receives the writers' measurements; nil means none.
 	Observer Observer
+	// NodeID names this node to the others sharing the database (leases, notices); a random id when empty.
+	// It must differ between nodes that run at once.
+	NodeID string
 }
 
 // Observer receives measurements from the store's writers. Implementations must be cheap and safe for
@@ -122,6 +127,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.Observer == nil {
 		opts.Observer = noObserver{}
 	}
+	if opts.NodeID == "" {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("open postgres store: node id: %w", err)
+		}
+		opts.NodeID = "node-" + hex.EncodeToString(b[:])
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's message repeats the URL, password included; say what is wrong without it.
@@ -158,6 +170,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// NodeID is the id this node goes by among those sharing the database.
+func (s *Store) NodeID() string { return s.opts.NodeID }
 
 // Pool returns the store's connection pool, for what shares the database with it (notifications, leases).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

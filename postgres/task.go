@@ -160,16 +160,7 @@ func (s *Store) LoadTimers(ctx context.Context, fn func(openswf.Timer) error) er
 		if err != nil {
 			return fmt.Errorf("load timers: %w", unavailable(err))
 		}
-		chunk, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (openswf.Timer, error) {
-			var (
-				t    openswf.Timer
-				kind string
-				due  int64
-			)
-			err := row.Scan(&t.RunID, &kind, &t.ID, &t.Domain, &due)
-			t.Kind, t.Due = openswf.TimerKind(kind), fromNanos(&due)
-			return t, err
-		})
+		chunk, err := pgx.CollectRows(rows, scanTimer)
 		if err != nil {
 			return fmt.Errorf("load timers: %w", unavailable(err))
 		}
@@ -258,4 +249,53 @@ func scanPendingDecision(row pgx.CollectableRow) (openswf.PendingTask, error) {
 	priority, _ := strconv.ParseInt(x.Decision.Priority, 10, 32)
 	return openswf.PendingTask{Kind: openswf.TaskDecision, Domain: x.Domain, TaskList: x.Decision.TaskList,
 		RunID: runID, ScheduledID: x.Decision.ScheduledID, Priority: int32(priority), ScheduledAt: x.Decision.ScheduledAt}, nil
+}
+
+// LoadTimersIn calls fn for every armed timer of the given partitions (when a node takes their leases).
+func (s *Store) LoadTimersIn(ctx context.Context, parts []int, fn func(openswf.Timer) error) error {
+	if len(parts) == 0 {
+		return nil
+	}
+	ps := make([]int16, len(parts))
+	for i, p := range parts {
+		ps[i] = int16(p)
+	}
+	for _, p := range ps {
+		lastRun, lastKind, lastID := "", "", int64(-1<<63)
+		for {
+			rows, err := s.pool.Query(ctx, `SELECT run_id, kind, id, domain, due FROM timers
+				WHERE part = $1 AND (run_id, kind, id) > ($2, $3, $4) ORDER BY run_id, kind, id LIMIT $5`,
+				p, lastRun, lastKind, lastID, loadChunk)
+			if err != nil {
+				return fmt.Errorf("load timers of partition %d: %w", p, unavailable(err))
+			}
+			chunk, err := pgx.CollectRows(rows, scanTimer)
+			if err != nil {
+				return fmt.Errorf("load timers of partition %d: %w", p, unavailable(err))
+			}
+			for _, t := range chunk {
+				if err := fn(t); err != nil {
+					return err
+				}
+			}
+			if len(chunk) < loadChunk {
+				break
+			}
+			last := chunk[len(chunk)-1]
+			lastRun, lastKind, lastID = last.RunID, string(last.Kind), last.ID
+		}
+	}
+	return nil
+}
+
+// scanTimer reads (run_id, kind, id, domain, due).
+func scanTimer(row pgx.CollectableRow) (openswf.Timer, error) {
+	var (
+		t    openswf.Timer
+		kind string
+		due  int64
+	)
+	err := row.Scan(&t.RunID, &kind, &t.ID, &t.Domain, &due)
+	t.Kind, t.Due = openswf.TimerKind(kind), fromNanos(&due)
+	return t, err
 }

@@ -119,6 +119,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:7740", "address to listen on")
 	db := fs.String("db", "openswf.db", "SQLite database file, :memory: for a throwaway store, or a postgres:// URL (several nodes may share one PostgreSQL database)")
 	dbPool := fs.Int("db-pool", 0, "PostgreSQL only: most connections to the database (default 16)")
+	lease := fs.Duration("lease", 10*time.Second, "PostgreSQL only: how long a node's timer leases last unless renewed; when a node dies, the others fire its timers within this time")
+	nodeID := fs.String("node-id", "", "PostgreSQL only: this node's name among those sharing the database (default: random at each start)")
 	region := fs.String("region", "us-east-1", "region in every ARN")
 	account := fs.String("account", "000000000000", "account id in every ARN")
 	pollHold := fs.Duration("poll-hold", 55*time.Second, "how long long polls wait for a task; keep it under 60s, the AWS SDKs' and CLI's read timeout")
@@ -143,6 +145,10 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		return fmt.Errorf("--db-pool (OPENSWF_DB_POOL) %d: must not be negative", *dbPool)
 	case *dbPool > 0 && !node.IsPostgres(*db):
 		return errors.New("--db-pool (OPENSWF_DB_POOL) applies to PostgreSQL only: --db is not a postgres:// URL")
+	case *lease < time.Second:
+		return fmt.Errorf("--lease (OPENSWF_LEASE) %v: must be at least 1s", *lease)
+	case strings.ContainsAny(*nodeID, "\t\n"):
+		return errors.New("--node-id (OPENSWF_NODE_ID): must not hold tabs or newlines")
 	case *pollHold <= 0:
 		return fmt.Errorf("--poll-hold (OPENSWF_POLL_HOLD) %v: must be positive", *pollHold)
 	case *idleTimeout < 0:
@@ -205,7 +211,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, DBPool: *dbPool, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
+	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, DBPool: *dbPool, Lease: *lease, NodeID: *nodeID, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
 		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
 	if err != nil {
 		ln.Close()

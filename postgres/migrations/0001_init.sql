@@ -85,14 +85,39 @@ CREATE TABLE activities (
 
 CREATE INDEX activities_pending ON activities (domain, task_list) WHERE started_id = 0;
 
+-- Durable deadlines. part is the run's timer partition (openswf.TimerPartition), whose lease says which node
+-- fires them.
 CREATE TABLE timers (
 	run_id TEXT COLLATE "C" NOT NULL,
 	kind   TEXT COLLATE "C" NOT NULL,
 	id     BIGINT NOT NULL,
 	domain TEXT COLLATE "C" NOT NULL,
 	due    BIGINT NOT NULL,
+	part   SMALLINT NOT NULL,
 	PRIMARY KEY (run_id, kind, id)
 );
+
+CREATE INDEX timers_by_part ON timers (part, run_id, kind, id);
+
+-- The nodes sharing the database: each renews its row while it runs, and the live ones split the timer
+-- partitions between them.
+CREATE TABLE nodes (
+	id      TEXT COLLATE "C" PRIMARY KEY,
+	started TIMESTAMPTZ NOT NULL,
+	expires TIMESTAMPTZ NOT NULL
+);
+
+-- One lease per timer partition. A node fires a partition's timers while it holds the lease unexpired;
+-- every take increments epoch, and a timer's transition commits only with the lease's current owner and
+-- epoch (the fence), so that a node that lost its lease cannot act on a deadline.
+CREATE TABLE timer_leases (
+	part    SMALLINT PRIMARY KEY,
+	owner   TEXT COLLATE "C",
+	epoch   BIGINT NOT NULL DEFAULT 0,
+	expires TIMESTAMPTZ
+);
+
+INSERT INTO timer_leases (part) SELECT generate_series(0, 63);
 
 CREATE TABLE secrets (
 	name  TEXT COLLATE "C" PRIMARY KEY,

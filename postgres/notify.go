@@ -1,0 +1,160 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/openswf/openswf"
+)
+
+// noticeChannel is the LISTEN/NOTIFY channel the nodes sharing a database tell each other on.
+const noticeChannel = "openswf"
+
+// A notice is one line of tab-separated fields, its first the kind and its second the node that sent it
+// (whose own listener skips it):
+//
+//	T <node> <task kind> <domain> <task list> <count>      tasks were put in a task list
+//	M <node> <partition> <run id> <timer kind> <id> <due, Unix ns> <domain>   a timer was armed
+//
+// Names cannot hold a tab: SWF's names refuse control characters, and Step Functions' resources live in
+// an SWF domain of their own.
+const (
+	noticeTasks = "T"
+	noticeTimer = "M"
+)
+
+// Notices is what a store's listener tells its node of the other nodes' commits.
+type Notices interface {
+	// TasksAvailable says n tasks were put in a task list.
+	TasksAvailable(kind openswf.TaskKind, domain, taskList string, n int)
+	// TimerArmed says a timer was armed (or moved).
+	TimerArmed(t openswf.Timer)
+	// Resync says notices may have been missed (the listener lost its connection): the node looks in
+	// the store for what it may have missed.
+	Resync()
+}
+
+// notices are the notices of a group of transitions: a line per task list that gets tasks, and a line per
+// timer armed.
+func (s *Store) notices(group []*applyStep) []string {
+	var out []string
+	type list struct {
+		kind         openswf.TaskKind
+		domain, name string
+	}
+	var counts map[list]int
+	var order []list
+	for _, st := range group {
+		for _, p := range st.tr.Tasks {
+			if counts == nil {
+				counts = map[list]int{}
+			}
+			k := list{p.Kind, p.Domain, p.TaskList}
+			if counts[k] == 0 {
+				order = append(order, k)
+			}
+			counts[k]++
+		}
+		for _, t := range st.tr.PutTimers {
+			out = append(out, strings.Join([]string{noticeTimer, s.opts.NodeID, strconv.Itoa(openswf.TimerPartition(t.RunID)),
+				t.RunID, string(t.Kind), strconv.FormatInt(t.ID, 10), strconv.FormatInt(t.Due.UnixNano(), 10), t.Domain}, "\t"))
+		}
+	}
+	for _, k := range order {
+		out = append(out, strings.Join([]string{noticeTasks, s.opts.NodeID, string(k.kind), k.domain, k.name,
+			strconv.Itoa(counts[k])}, "\t"))
+	}
+	return out
+}
+
+// Listen delivers the other nodes' notices to to until ctx ends. It holds a connection of its own (outside
+// the pool); when that connection fails it opens another and calls Resync.
+func (s *Store) Listen(ctx context.Context, to Notices, log *slog.Logger) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		backoff := 100 * time.Millisecond
+		first := true
+		for ctx.Err() == nil {
+			err := s.listen(ctx, to, func() {
+				if !first {
+					to.Resync()
+				}
+				first = false
+				backoff = 100 * time.Millisecond
+			})
+			if ctx.Err() != nil {
+				return
+			}
+			log.Warn("database notifications lost; reconnecting", "error", err, "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, 5*time.Second)
+		}
+	}()
+}
+
+// listen runs one listening connection until it fails; listening is called once LISTEN is in force.
+func (s *Store) listen(ctx context.Context, to Notices, listening func()) error {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+noticeChannel); err != nil {
+		return err
+	}
+	listening()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.deliver(n.Payload, to); err != nil {
+			return fmt.Errorf("notice %q: %w", n.Payload, err)
+		}
+	}
+}
+
+// errBadNotice is a notice this node cannot read: a node of another version, or a bug.
+var errBadNotice = errors.New("unreadable notice")
+
+// deliver parses one notice and hands it to to, unless this node sent it.
+func (s *Store) deliver(payload string, to Notices) error {
+	f := strings.Split(payload, "\t")
+	if len(f) < 2 {
+		return errBadNotice
+	}
+	if f[1] == s.opts.NodeID {
+		return nil
+	}
+	switch {
+	case f[0] == noticeTasks && len(f) == 6:
+		n, err := strconv.Atoi(f[5])
+		if err != nil {
+			return errBadNotice
+		}
+		to.TasksAvailable(openswf.TaskKind(f[2]), f[3], f[4], n)
+	case f[0] == noticeTimer && len(f) == 8:
+		id, err1 := strconv.ParseInt(f[5], 10, 64)
+		due, err2 := strconv.ParseInt(f[6], 10, 64)
+		if err1 != nil || err2 != nil {
+			return errBadNotice
+		}
+		to.TimerArmed(openswf.Timer{TimerKey: openswf.TimerKey{RunID: f[3], Kind: openswf.TimerKind(f[4]), ID: id},
+			Domain: f[7], Due: time.Unix(0, due).UTC()})
+	default:
+		// A kind this version does not know: a newer node during a rolling upgrade. Nothing to do.
+	}
+	return nil
+}
