@@ -109,6 +109,6 @@ func (s *Server) Close() {
 			s.http.Close()
 		}
 		<-s.served
-		s.Node.Store.Close()
+		s.Node.Close()
 	})
 }

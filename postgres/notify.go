@@ -74,12 +74,16 @@ func (s *Store) notices(group []*applyStep) []string {
 	return out
 }
 
-// Listen delivers the other nodes' notices to to until ctx ends. It holds a connection of its own (outside
-// the pool); when that connection fails it opens another and calls Resync.
+// Listen delivers the other nodes' notices to to until ctx ends or the store closes. It holds a connection
+// of its own (outside the pool); when that connection fails it opens another and calls Resync.
 func (s *Store) Listen(ctx context.Context, to Notices, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.closing, cancel)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer stop()
+		defer cancel()
 		backoff := 100 * time.Millisecond
 		first := true
 		for ctx.Err() == nil {

@@ -98,6 +98,9 @@ type Store struct {
 	wg      sync.WaitGroup
 
 	closeOnce sync.Once
+	// closing is canceled when Close begins: it ends the notices' listener.
+	closing context.Context
+	cancel  context.CancelFunc
 
 	batches, nops, hbBatches, nhbs, retries, roundTrips atomic.Int64
 }
@@ -156,6 +159,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
 	s := &Store{pool: pool, opts: opts, obs: opts.Observer}
+	s.closing, s.cancel = context.WithCancel(context.Background())
 	for range opts.Writers {
 		ch := make(chan *op, opts.MaxBatch)
 		s.writers = append(s.writers, ch)
@@ -213,6 +217,7 @@ func (s *Store) Close() error {
 			close(ch)
 		}
 		s.mu.Unlock()
+		s.cancel()
 		s.wg.Wait()
 		s.pool.Close()
 	})
