@@ -39,9 +39,10 @@ type Leases struct {
 	owned map[int]held // partition → epoch and local validity
 	live  int          // live nodes at the last renewal
 
-	started bool
-	stop    chan struct{}
-	done    chan struct{}
+	started   bool
+	closeOnce sync.Once
+	stop      chan struct{}
+	done      chan struct{}
 }
 
 type held struct {
@@ -108,11 +109,15 @@ func (l *Leases) Held() (parts []int, live int) {
 	return parts, l.live
 }
 
-// Close stops renewing and releases this node's leases and its row.
+// Close stops renewing and releases this node's leases and its row. It is safe to call more than once.
 func (l *Leases) Close() {
 	if !l.started {
 		return
 	}
+	l.closeOnce.Do(l.close)
+}
+
+func (l *Leases) close() {
 	close(l.stop)
 	<-l.done
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
