@@ -452,13 +452,13 @@ func crashModuleRoot() (string, error) {
 	return "", errors.New("no go.mod above the working directory")
 }
 
-// crashStart runs the binary on db and waits for it to listen. The listener takes a port of the kernel's
+// crashStart runs the binary on db, with extra flags, and waits for it to listen. The listener takes a port of the kernel's
 // choosing (port 0) and the address is read back from the log line, so no free-port probe can race another
 // process. The process is killed when the test ends, and its log printed if the test failed.
-func crashStart(t *testing.T, bin, db string) *crashServer {
+func crashStart(t *testing.T, bin, db string, extra ...string) *crashServer {
 	t.Helper()
 	l := &crashLog{ready: make(chan string, 1)}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--poll-hold", "2s")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--poll-hold", "2s"}, extra...)...)
 	cmd.Stdout = l
 	cmd.Stderr = l
 	if err := cmd.Start(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -317,7 +318,12 @@ func (n *Node) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	if n.leases != nil {
 		parts, live := n.leases.Held()
-		probeAnswer(w, http.StatusOK, fmt.Sprintf("ok\ntimer leases: %d of %d partitions; nodes: %d\n", len(parts), openswf.TimerPartitions, live))
+		list := make([]string, len(parts))
+		for i, p := range parts {
+			list[i] = strconv.Itoa(p)
+		}
+		probeAnswer(w, http.StatusOK, fmt.Sprintf("ok\ntimer leases: %d of %d partitions; nodes: %d\ntimer partitions: %s\n",
+			len(parts), openswf.TimerPartitions, live, strings.Join(list, ",")))
 		return
 	}
 	probeAnswer(w, http.StatusOK, "ok")
