@@ -68,16 +68,16 @@ type Node struct {
 	// Metrics holds the node's metrics, served at GET /metrics; a program may register its own on it.
 	Metrics *metrics.Registry
 
-	states  *sfn.Service
-	access  *accessControl // nil when access control is off
+	states *sfn.Service
+	access *accessControl // nil when access control is off
 	// leases and stopListening are a PostgreSQL node's timer leases and its notices' listener; nil on
 	// SQLite.
 	leases        *postgres.Leases
 	stopListening context.CancelFunc
-	api     http.Handler   // the AWS JSON APIs
-	scrape  http.Handler   // Metrics' handler
-	handler http.Handler
-	log     *slog.Logger
+	api           http.Handler // the AWS JSON APIs
+	scrape        http.Handler // Metrics' handler
+	handler       http.Handler
+	log           *slog.Logger
 	// dbFile is the SQLite database file, whose writability GET /readyz checks; empty for ":memory:".
 	dbFile string
 }
