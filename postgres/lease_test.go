@@ -222,3 +222,10 @@ func (p *cutProxy) cut() {
 	}
 	p.conns = nil
 }
+
+// restore lets new connections through again.
+func (p *cutProxy) restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.isCut = false
+}
