@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +58,36 @@ func TestCluster_TaskScheduledOnOneNodeReachesPollerOnAnother(t *testing.T) {
 	}
 	slices.Sort(lat)
 	t.Logf("start through A to task on B: p50 %v, max %v over %d rounds", lat[len(lat)/2], lat[len(lat)-1], rounds)
+}
+
+// TestCluster_RegistryChangeReachesOtherNode deprecates a domain and a workflow type through node A after
+// node B has read (and cached) them, and checks that node B refuses starts a moment later, well before its
+// registry cache would have expired (2 s): the change's notice dropped B's copy.
+func TestCluster_RegistryChangeReachesOtherNode(t *testing.T) {
+	db := pgtest.Schema(t)
+	a := openswftest.New(t, openswftest.Options{DB: db})
+	b := openswftest.New(t, openswftest.Options{DB: db})
+	ca, cb := newClient(a.URL), newClient(b.URL)
+	clusterRegister(t, ca)
+	clusterStart(t, cb, "warm-1") // B reads and caches the domain and the type
+
+	if _, err := ca.DeprecateWorkflowType(t.Context(), &swf.DeprecateWorkflowTypeInput{Domain: aws.String(clusterDomain),
+		WorkflowType: &types.WorkflowType{Name: aws.String(clusterWFType), Version: aws.String("1")}}); err != nil {
+		t.Fatalf("DeprecateWorkflowType through A: %v", err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	_, err := cb.StartWorkflowExecution(t.Context(), &swf.StartWorkflowExecutionInput{Domain: aws.String(clusterDomain),
+		WorkflowId: aws.String("after-type"), WorkflowType: &types.WorkflowType{Name: aws.String(clusterWFType), Version: aws.String("1")}})
+	wantAPIError(t, "StartWorkflowExecution through B of a type deprecated through A", err, "TypeDeprecatedFault")
+
+	if _, err := ca.DeprecateDomain(t.Context(), &swf.DeprecateDomainInput{Name: aws.String(clusterDomain)}); err != nil {
+		t.Fatalf("DeprecateDomain through A: %v", err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	_, err = cb.RegisterActivityType(t.Context(), &swf.RegisterActivityTypeInput{Domain: aws.String(clusterDomain),
+		Name: aws.String("late"), Version: aws.String("1")})
+	ae := wantAPIError(t, "RegisterActivityType through B in a domain deprecated through A", err, "UnknownResourceFault")
+	if !strings.Contains(ae.ErrorMessage(), "deprecated") {
+		t.Errorf("RegisterActivityType through B in a domain deprecated through A: %q, want it to say the domain is deprecated", ae.ErrorMessage())
+	}
 }

@@ -49,10 +49,25 @@ func (e *Engine) TasksAvailable(kind openswf.TaskKind, domain, taskList string, 
 	e.matcher.signal(listKey{kind, domain, taskList}, n)
 }
 
+// RegistryChanged tells the engine that another node changed a domain (kind empty) or a type: its cached
+// copy is dropped, so that the next request reads the change rather than wait for the cache's TTL.
+func (e *Engine) RegistryChanged(domain string, kind openswf.TypeKind, name, version string) {
+	if kind == "" {
+		e.forgetDomain(domain)
+		return
+	}
+	e.forgetType(domain, kind, name, version)
+}
+
 // Resync tells the engine it may have missed other nodes' announcements: every waiting poller looks in the
-// store.
+// store, and the registry cache is dropped.
 func (e *Engine) Resync() {
 	e.matcher.signalAll()
+	e.registry.mu.Lock()
+	clear(e.registry.domains)
+	clear(e.registry.types)
+	e.registry.gen++
+	e.registry.mu.Unlock()
 }
 
 // fromStore reads up to findLimit tasks waiting on a list from the store, highest priority first, then

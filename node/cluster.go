@@ -47,6 +47,10 @@ func (n notices) TasksAvailable(kind openswf.TaskKind, domain, taskList string, 
 
 func (n notices) TimerArmed(t openswf.Timer) { n.eng.AddTimers(t) }
 
+func (n notices) RegistryChanged(domain string, kind openswf.TypeKind, name, version string) {
+	n.eng.RegistryChanged(domain, kind, name, version)
+}
+
 // Resync wakes the pollers to look in the store, and reloads the timers of the partitions held: timers
 // armed while the notices were lost are in the store.
 func (n notices) Resync() {

@@ -163,7 +163,13 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if shared {
 		lctx, stop := context.WithCancel(context.Background())
 		n.stopListening = stop
-		pg.Listen(lctx, notices{pg: pg, eng: eng, leases: leases, log: cfg.Logger}, cfg.Logger)
+		if err := pg.Listen(lctx, notices{pg: pg, eng: eng, leases: leases, log: cfg.Logger}, cfg.Logger); err != nil {
+			stop()
+			states.Close()
+			eng.Close()
+			store.Close()
+			return nil, err
+		}
 		leases.Start()
 		cfg.Logger.Info("sharing the database with other nodes", "node", pg.NodeID())
 	}

@@ -50,7 +50,7 @@ const (
 	// waits for this transaction and this transaction sees a lease taken before it.
 	checkFence = `SELECT 1 FROM timer_leases WHERE part = $1 AND owner = $2 AND epoch = $3 AND expires > now() FOR SHARE`
 	// Notices to the other nodes, delivered when the transaction commits (notify.go).
-	notify = `SELECT pg_notify('` + noticeChannel + `', n) FROM unnest($1::text[]) AS n`
+	notify = `SELECT pg_notify('` + noticeChannelPrefix + `' || current_schema(), n) FROM unnest($1::text[]) AS n`
 )
 
 // Apply commits a transition, and the transitions of its Also, atomically. It reports openswf.ErrExists

@@ -14,20 +14,24 @@ import (
 	"github.com/openswf/openswf"
 )
 
-// noticeChannel is the LISTEN/NOTIFY channel the nodes sharing a database tell each other on.
-const noticeChannel = "openswf"
+// The LISTEN/NOTIFY channel the nodes sharing a database tell each other on is "openswf." and the name of
+// the schema that holds the tables (Store.channel): deployments in different schemas of one database
+// (and tests) do not hear each other.
+const noticeChannelPrefix = "openswf."
 
 // A notice is one line of tab-separated fields, its first the kind and its second the node that sent it
 // (whose own listener skips it):
 //
 //	T <node> <task kind> <domain> <task list> <count>      tasks were put in a task list
 //	M <node> <partition> <run id> <timer kind> <id> <due, Unix ns> <domain>   a timer was armed
+//	R <node> <domain> <type kind> <name> <version>        a domain (empty kind) or type changed
 //
 // Names cannot hold a tab: SWF's names refuse control characters, and Step Functions' resources live in
 // an SWF domain of their own.
 const (
-	noticeTasks = "T"
-	noticeTimer = "M"
+	noticeTasks    = "T"
+	noticeTimer    = "M"
+	noticeRegistry = "R"
 )
 
 // Notices is what a store's listener tells its node of the other nodes' commits.
@@ -36,6 +40,8 @@ type Notices interface {
 	TasksAvailable(kind openswf.TaskKind, domain, taskList string, n int)
 	// TimerArmed says a timer was armed (or moved).
 	TimerArmed(t openswf.Timer)
+	// RegistryChanged says a domain (kind empty) or a type changed.
+	RegistryChanged(domain string, kind openswf.TypeKind, name, version string)
 	// Resync says notices may have been missed (the listener lost its connection): the node looks in
 	// the store for what it may have missed.
 	Resync()
@@ -74,9 +80,15 @@ func (s *Store) notices(group []*applyStep) []string {
 	return out
 }
 
-// Listen delivers the other nodes' notices to to until ctx ends or the store closes. It holds a connection
-// of its own (outside the pool); when that connection fails it opens another and calls Resync.
-func (s *Store) Listen(ctx context.Context, to Notices, log *slog.Logger) {
+// Listen delivers the other nodes' notices to to until ctx ends or the store closes. It returns once the
+// first listening connection is in force (or failed to be, within ctx), so that a node hears every notice
+// committed after it starts serving. The connection is its own (outside the pool); when it fails, Listen
+// opens another and calls Resync.
+func (s *Store) Listen(ctx context.Context, to Notices, log *slog.Logger) error {
+	first, err := s.listenConn(ctx)
+	if err != nil {
+		return fmt.Errorf("listen for other nodes' notices: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(s.closing, cancel)
 	s.wg.Add(1)
@@ -84,48 +96,62 @@ func (s *Store) Listen(ctx context.Context, to Notices, log *slog.Logger) {
 		defer s.wg.Done()
 		defer stop()
 		defer cancel()
+		conn := first
 		backoff := 100 * time.Millisecond
-		first := true
 		for ctx.Err() == nil {
-			err := s.listen(ctx, to, func() {
-				if !first {
-					to.Resync()
+			if conn == nil {
+				var err error
+				if conn, err = s.listenConn(ctx); err != nil {
+					if ctx.Err() != nil {
+						return
+					}
+					log.Warn("database notifications lost; reconnecting", "error", err, "retry_in", backoff)
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(backoff):
+					}
+					backoff = min(2*backoff, 5*time.Second)
+					continue
 				}
-				first = false
 				backoff = 100 * time.Millisecond
-			})
+				to.Resync() // what was committed while no connection listened
+			}
+			err := s.receive(ctx, conn, to, log)
+			conn.Close(context.Background())
+			conn = nil
 			if ctx.Err() != nil {
 				return
 			}
-			log.Warn("database notifications lost; reconnecting", "error", err, "retry_in", backoff)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(2*backoff, 5*time.Second)
+			log.Warn("database notifications lost; reconnecting", "error", err)
 		}
 	}()
+	return nil
 }
 
-// listen runs one listening connection until it fails; listening is called once LISTEN is in force.
-func (s *Store) listen(ctx context.Context, to Notices, listening func()) error {
+// listenConn opens a connection that listens on the store's channel.
+func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+noticeChannel); err != nil {
-		return err
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.channel}.Sanitize()); err != nil {
+		conn.Close(context.Background())
+		return nil, err
 	}
-	listening()
+	return conn, nil
+}
+
+// receive delivers the notices that reach conn until it fails. A notice it cannot read (from a node of
+// another version) is logged and skipped.
+func (s *Store) receive(ctx context.Context, conn *pgx.Conn, to Notices, log *slog.Logger) error {
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
 		if err := s.deliver(n.Payload, to); err != nil {
-			return fmt.Errorf("notice %q: %w", n.Payload, err)
+			log.Warn("notice from another node ignored", "notice", n.Payload, "error", err)
 		}
 	}
 }
@@ -157,6 +183,8 @@ func (s *Store) deliver(payload string, to Notices) error {
 		}
 		to.TimerArmed(openswf.Timer{TimerKey: openswf.TimerKey{RunID: f[3], Kind: openswf.TimerKind(f[4]), ID: id},
 			Domain: f[7], Due: time.Unix(0, due).UTC()})
+	case f[0] == noticeRegistry && len(f) == 6:
+		to.RegistryChanged(f[2], openswf.TypeKind(f[3]), f[4], f[5])
 	default:
 		// A kind this version does not know: a newer node during a rolling upgrade. Nothing to do.
 	}

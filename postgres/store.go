@@ -101,6 +101,8 @@ type Store struct {
 	// closing is canceled when Close begins: it ends the notices' listener.
 	closing context.Context
 	cancel  context.CancelFunc
+	// channel is the notices' LISTEN/NOTIFY channel (notify.go).
+	channel string
 
 	batches, nops, hbBatches, nhbs, retries, roundTrips atomic.Int64
 }
@@ -158,7 +160,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
-	s := &Store{pool: pool, opts: opts, obs: opts.Observer}
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres store: %w", err)
+	}
+	s := &Store{pool: pool, opts: opts, obs: opts.Observer, channel: noticeChannelPrefix + schema}
 	s.closing, s.cancel = context.WithCancel(context.Background())
 	for range opts.Writers {
 		ch := make(chan *op, opts.MaxBatch)
