@@ -159,9 +159,15 @@ func openStore(ctx context.Context, db string, obs sqlite.Observer) (openswf.Sto
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
 		return nil, fmt.Errorf("PostgreSQL is not supported yet: use an SQLite file")
 	}
+	if db != ":memory:" {
+		if err := checkDBFile(db); err != nil {
+			return nil, err
+		}
+	}
+	// sqlite.Open's errors name the path.
 	s, err := sqlite.Open(ctx, db, sqlite.Options{Observer: obs})
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", db, err)
+		return nil, err
 	}
 	return s, nil
 }
