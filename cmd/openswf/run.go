@@ -33,6 +33,9 @@ commands:
           the new key signs the tokens issued from the next start on, the old ones still open theirs; with
           --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
   version print the version, the commit and the build date
+  healthcheck
+          exit 0 if the server at --addr (OPENSWF_ADDR) answers GET /readyz with 200, 1 otherwise: the
+          health check of a container image without a shell
 
 Every command takes --help.
 `
@@ -49,6 +52,8 @@ func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 		err = rotateTokenKey(ctx, args[1:], logw)
 	case "version":
 		err = printVersion(args[1:], logw)
+	case "healthcheck":
+		err = healthcheck(ctx, args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
