@@ -49,7 +49,7 @@ var allowedImports = map[string][]string{
 // (docs/DEPENDENCIES.md says why each is there).
 var thirdParty = map[string][]string{
 	"awsjson":   {"github.com/go-json-experiment/json"},
-	"sqlite":    {"modernc.org/sqlite"},
+	"sqlite":    {"modernc.org/sqlite", "golang.org/x/sys"},
 	"storetest": {"github.com/google/go-cmp"},
 	"bench":     {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
 }
