@@ -51,7 +51,7 @@ var allowedImports = map[string][]string{
 // (docs/DEPENDENCIES.md says why each is there).
 var thirdParty = map[string][]string{
 	"awsjson":         {"github.com/go-json-experiment/json"},
-	"sqlite":          {"modernc.org/sqlite"},
+	"sqlite":          {"modernc.org/sqlite", "golang.org/x/sys"},
 	"postgres":        {"github.com/jackc/pgx/v5"},
 	"postgres/pgtest": {"github.com/jackc/pgx/v5"},
 	"storetest":       {"github.com/google/go-cmp"},

@@ -37,8 +37,9 @@ type Options struct {
 	// operation it reached, the fault code answered and the time since ServeHTTP began. op is "" when the
 	// target names no operation served here: a label taken from the client's own target text would let
 	// clients grow a metric without bound. fault is "" on success, the code otherwise (as Fault.Code,
-	// "UnknownResourceFault"), and ClientClosedRequest when the client went away and its answer is the
-	// InternalFailure nobody reads. It runs on the request's goroutine and must be cheap.
+	// "UnknownResourceFault"), and ClientClosedRequest when the client went away before its answer,
+	// whatever that answer was: a long poll it gave up on answers an empty task, a write whose client left
+	// may have committed, and nobody reads either. It runs on the request's goroutine and must be cheap.
 	Observe func(op, fault string, d time.Duration)
 	// ParseCredentials parses each request's Authorization header into its context (CredentialFrom), for
 	// access control. Off, the header is not read: nothing would use it. With Authenticate set, handlers
@@ -300,17 +301,19 @@ func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, target s
 // before its answer (after nginx's 499): no client sees it.
 const clientClosedRequest = "ClientClosedRequest"
 
-// answeredFault is the code of the fault answered on w, "" for a success. Every fault answer goes through
-// writeFault, which sets X-Amzn-ErrorType to the code; reading it back here lets Observe learn the fault
-// in one place rather than at each of ServeHTTP's exits.
+// answeredFault is the code of the fault answered on w, "" for a success, or clientClosedRequest when the
+// client went away first: net/http cancels the request's context when it finds the connection closed, and
+// ServeHTTP has not returned yet, which would cancel it too. Every fault answer goes through writeFault,
+// which sets X-Amzn-ErrorType to the code; reading it back here lets Observe learn the fault in one place
+// rather than at each of ServeHTTP's exits.
 func answeredFault(w http.ResponseWriter, r *http.Request) string {
+	if r.Context().Err() != nil {
+		return clientClosedRequest
+	}
 	//lint:ignore SA1008 writeFault sets the key spelled as AWS spells it, not canonicalised.
 	code := w.Header()["X-Amzn-ErrorType"]
 	if len(code) == 0 {
 		return ""
-	}
-	if code[0] == TypeInternalFailure && r.Context().Err() != nil {
-		return clientClosedRequest
 	}
 	return code[0]
 }

@@ -89,7 +89,19 @@ type Engine struct {
 
 	closing chan struct{}
 	wg      sync.WaitGroup
+
+	// recovered is what Open loaded, for the start-up log (Recovered).
+	recovered Recovered
 }
+
+// Recovered counts what Open loaded from the store: the tasks waiting for a worker or decider, put back
+// on their task lists, and the durable timers, put back in the timer queue.
+type Recovered struct {
+	PendingTasks, Timers int
+}
+
+// Recovered reports what Open loaded.
+func (e *Engine) Recovered() Recovered { return e.recovered }
 
 // New returns an engine over store, reading time from clock. Call Open before use.
 func New(store openswf.Store, clock openswf.Clock, opts Options) *Engine {
@@ -129,6 +141,7 @@ func (e *Engine) Open(ctx context.Context) error {
 	e.tokens = newTokenCodec(ring)
 	if err := e.store.LoadPendingTasks(ctx, func(p openswf.PendingTask) error {
 		e.matcher.add(p)
+		e.recovered.PendingTasks++
 		return nil
 	}); err != nil {
 		return fmt.Errorf("load pending tasks: %w", err)
@@ -137,6 +150,7 @@ func (e *Engine) Open(ctx context.Context) error {
 	if e.opts.Cluster == nil {
 		if err := e.store.LoadTimers(ctx, func(t openswf.Timer) error {
 			e.timers.push(t.TimerKey, t.Due)
+			e.recovered.Timers++
 			return nil
 		}); err != nil {
 			return fmt.Errorf("load timers: %w", err)

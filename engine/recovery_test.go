@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +96,34 @@ func TestEngine_RecoveryAcrossStoreReopen(t *testing.T) {
 	t.Cleanup(func() { store2.Close() })
 	if task := h.pollDecision(); task.Execution.RunID != runID {
 		t.Errorf("decision task for run %s, want %s", task.Execution.RunID, runID)
+	}
+}
+
+// TestEngine_RecoveredAndTimerLog checks what Open reports it loaded (for the start-up log), and that each
+// timer acted on is logged at debug with its kind, run and lateness.
+func TestEngine_RecoveredAndTimerLog(t *testing.T) {
+	h := newHarness(t)
+	runID := h.start("w")
+	h.respond(h.pollDecision(), schedule("started"), scheduleWith("queued", "NONE", "NONE", "600", "NONE"), startTimer("t", "100"))
+	h.pollActivity() // "started"; "queued" waits for a worker
+
+	h.eng.Close()
+	var log bytes.Buffer
+	h.eng = engine.New(h.store, h.clock, engine.Options{
+		DisableTimerLoop: true, DisableRetention: true, PollHold: 10 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	h.must(h.eng.Open(h.ctx))
+	// Waiting: the "queued" activity task. Timers: the run's start-to-close, the started task's heartbeat
+	// and start-to-close, and the user timer.
+	if got, want := h.eng.Recovered(), (engine.Recovered{PendingTasks: 1, Timers: 4}); got != want {
+		t.Errorf("Recovered() = %+v, want %+v", got, want)
+	}
+	h.advance(100 * time.Second)
+	for _, kind := range []openswf.TimerKind{openswf.TimerActivityHeartbeat, openswf.TimerUser} {
+		want := `level=DEBUG msg="timer fired" kind=` + string(kind) + " run=" + runID + " "
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, &log)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -188,7 +189,11 @@ func (e *Engine) fireRun(ctx context.Context, ts []dueTimer) {
 			e.log.Error("fire timer", "run", k.RunID, "kind", k.Kind, "id", k.ID, "err", err)
 			e.timers.push(k, e.clock.Now().Add(time.Second))
 		default:
-			e.opts.Observer.TimerFired(k.Kind, e.clock.Now().Sub(ts[i].due))
+			late := e.clock.Now().Sub(ts[i].due)
+			e.opts.Observer.TimerFired(k.Kind, late)
+			if e.log.Enabled(ctx, slog.LevelDebug) {
+				e.log.DebugContext(ctx, "timer fired", "kind", k.Kind, "run", k.RunID, "id", k.ID, "lateness", late)
+			}
 		}
 	}
 }

@@ -59,6 +59,8 @@ type Config struct {
 	// Clock defaults to the wall clock.
 	Clock  openswf.Clock
 	Logger *slog.Logger
+	// AccessLog, when set, receives one line per request at info (accesslog.go); nil logs none, at no cost.
+	AccessLog *slog.Logger
 }
 
 // Node is a running openswf server without its listener.
@@ -97,10 +99,12 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	set := metrics.NewSet(reg)
 	metrics.RegisterRuntime(reg)
 	metrics.RegisterBuildInfo(reg, cfg.Version, cfg.Commit)
+	start := time.Now()
 	store, err := openStore(ctx, cfg, set)
 	if err != nil {
 		return nil, err
 	}
+	storeTook := time.Since(start)
 	metrics.RegisterOpenTasks(reg, store, metrics.OpenTasksOptions{Logger: cfg.Logger})
 	if cfg.Auth != nil && cfg.Auth.Account != "" {
 		cfg.Account = cfg.Auth.Account
@@ -135,10 +139,12 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		store.Close()
 		return nil, fmt.Errorf("open step functions: %w", err)
 	}
+	start = time.Now()
 	if err := eng.Open(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
+	logRecovery(ctx, cfg.Logger, store, eng.Recovered(), storeTook, time.Since(start))
 	jopts := awsjson.Options{MaxBodyBytes: cfg.MaxBodyBytes, Logger: cfg.Logger, Observe: set.ObserveRequest}
 	if access != nil {
 		jopts.Authenticate = &awsjson.Authenticator{Keys: access, Now: cfg.Clock.Now, Region: cfg.Region}
@@ -177,6 +183,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		n.dbFile = cfg.DB
 	}
 	n.handler = http.HandlerFunc(n.route)
+	if cfg.AccessLog != nil {
+		n.handler = accessLog(cfg.AccessLog, n.handler)
+	}
 	return n, nil
 }
 
@@ -216,9 +225,15 @@ func openStore(ctx context.Context, cfg Config, obs *metrics.Set) (openswf.Store
 		}
 		return s, nil
 	}
+	if db != ":memory:" {
+		if err := checkDBFile(db); err != nil {
+			return nil, err
+		}
+	}
+	// sqlite.Open's errors name the path.
 	s, err := sqlite.Open(ctx, db, sqlite.Options{Observer: liteObs})
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", db, err)
+		return nil, err
 	}
 	return s, nil
 }

@@ -655,6 +655,7 @@ func (w *writer) openHeartbeats(path string, foldBytes int64) error {
 		j.close(false)
 		return err
 	}
+	w.replayed = len(recs)
 	if err := j.reset(); err != nil {
 		j.close(false)
 		return err

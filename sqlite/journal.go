@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"syscall"
 )
 
 // The heartbeat journal is an append-only file beside the database (its path plus "-hb") that makes
@@ -86,9 +85,9 @@ func openJournal(path string) (*journal, []journalRecord, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errLocked) {
 			return nil, nil, fmt.Errorf("%s is locked: another openswf process uses this database", path)
 		}
 		return nil, nil, fmt.Errorf("lock %s: %w", path, err)
@@ -324,7 +323,7 @@ func (j *journal) sync() error {
 			return fmt.Errorf("sync %s: %w", j.path, err)
 		}
 	}
-	if err := syscall.Fdatasync(int(j.f.Fd())); err != nil {
+	if err := datasync(j.f); err != nil {
 		return fmt.Errorf("sync %s: %w", j.path, err)
 	}
 	return nil

@@ -186,6 +186,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// JournalRecordsReplayed is how many heartbeat journal records Open found and folded into the rows: the
+// heartbeats acknowledged before the last stop that the rows did not hold yet (0 after a clean stop).
+func (s *Store) JournalRecordsReplayed() int { return s.w.replayed }
+
 // baseURI is the SQLite URI of path, ending in a query to which parameters can be appended.
 func baseURI(path string) (string, error) {
 	switch path {

@@ -55,6 +55,8 @@ type writer struct {
 	prepared []*sql.Stmt
 
 	hb *heartbeats
+	// replayed counts the heartbeat journal's records folded into the rows at Open.
+	replayed int
 	// opAfter collects the heartbeat state changes of the op being run (afterCommit).
 	opAfter []func(h *heartbeats)
 }

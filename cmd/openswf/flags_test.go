@@ -98,6 +98,12 @@ func TestServe_RefusesBadFlags(t *testing.T) {
 		{name: "postgres bad URL", args: []string{"--db", "postgres://u:secret@127.0.0.1:notaport/openswf"}, want: "cannot parse the database URL", notInside: "secret"},
 		{name: "db pool on sqlite", args: []string{"--db-pool", "4"}, want: "--db-pool"},
 		{name: "negative db pool", args: []string{"--db-pool", "-1"}, want: "--db-pool"},
+		{name: "log level", args: []string{"--log-level", "loud"}, want: "--log-level"},
+		{name: "log level offset", args: []string{"--log-level", "info+2"}, want: "--log-level"},
+		{name: "log level env", env: "OPENSWF_LOG_LEVEL", val: "verbose", want: "OPENSWF_LOG_LEVEL"},
+		{name: "log format", args: []string{"--log-format", "xml"}, want: "--log-format"},
+		{name: "log format env", env: "OPENSWF_LOG_FORMAT", val: "logfmt", want: "OPENSWF_LOG_FORMAT"},
+		{name: "access log env", env: "OPENSWF_ACCESS_LOG", val: "sometimes", want: "OPENSWF_ACCESS_LOG"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			args := []string{"serve", "--addr", "127.0.0.1:0"}
@@ -133,6 +139,9 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
+// jsonListening finds the address in serve's listening line under --log-format json.
+var jsonListening = regexp.MustCompile(`"msg":"openswf listening","addr":"([^"]+)"`)
+
 // serveLog runs `openswf serve` on a loopback port and an in-memory database until it logs that it
 // listens, and returns its address and its log so far; it stops when the test ends.
 func serveLog(t *testing.T, args ...string) (addr string, log *syncBuffer) {
@@ -151,6 +160,9 @@ func serveLog(t *testing.T, args ...string) (addr string, log *syncBuffer) {
 	})
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			return m[1], log
+		}
+		if m := jsonListening.FindStringSubmatch(log.String()); m != nil {
 			return m[1], log
 		}
 		select {
@@ -185,7 +197,7 @@ func TestServe_EnvSetsEveryFlag(t *testing.T) {
 	t.Run("flag over env", func(t *testing.T) {
 		t.Setenv("OPENSWF_POLL_HOLD", "2m")
 		_, log := serveLog(t, "--poll-hold", "59s")
-		if got := log.String(); strings.Contains(got, "poll_hold=") {
+		if got := log.String(); strings.Contains(got, "--poll-hold is not under") {
 			t.Errorf("serve --poll-hold 59s with OPENSWF_POLL_HOLD=2m warned:\n%s", got)
 		}
 	})

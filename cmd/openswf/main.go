@@ -3,6 +3,7 @@
 //	openswf serve [--addr 127.0.0.1:7740] [--db openswf.db] [--poll-hold 55s] [--max-conns N] ...
 //	openswf rotate-token-key [--db openswf.db] [--retire AGE] [--retire-only]
 //	openswf version
+//	openswf healthcheck [--addr 127.0.0.1:7740] [--path /readyz]
 //
 // Every command takes --help; every flag of serve may be set as OPENSWF_<FLAG> in the environment.
 package main

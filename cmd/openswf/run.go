@@ -33,6 +33,9 @@ commands:
           the new key signs the tokens issued from the next start on, the old ones still open theirs; with
           --retire, keys replaced at least AGE ago (e.g. 30d) are removed and their tokens stop opening
   version print the version, the commit and the build date
+  healthcheck
+          exit 0 if the server at --addr (OPENSWF_ADDR) answers GET /readyz with 200, 1 otherwise: the
+          health check of a container image without a shell
 
 Every command takes --help.
 `
@@ -49,6 +52,8 @@ func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 		err = rotateTokenKey(ctx, args[1:], logw)
 	case "version":
 		err = printVersion(args[1:], logw)
+	case "healthcheck":
+		err = healthcheck(ctx, args[1:], logw)
 	case "help", "-h", "--help":
 		fmt.Fprint(logw, usage)
 		return nil
@@ -133,6 +138,9 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	authFile := fs.String("auth", "", "access control: JSON file of users, access keys and IAM policies; every request must then be signed with a configured key; re-read on SIGHUP")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate chain, with --tls-key; re-read on SIGHUP")
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	logLevel := fs.String("log-level", "info", "least level logged: debug (adds each fault answered and each timer fired), info, warn or error")
+	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	accessLogOn := fs.Bool("access-log", false, "log one line per request (operation, status, fault, latency, request id), whatever --log-level says")
 	documentEnv(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -158,7 +166,14 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	case *maxBody <= 0:
 		return fmt.Errorf("--max-body (OPENSWF_MAX_BODY) %d: must be positive", *maxBody)
 	}
-	var err error
+	log, err := newLogger(logw, *logLevel, *logFormat)
+	if err != nil {
+		return err
+	}
+	var accessLog *slog.Logger
+	if *accessLogOn {
+		accessLog, _ = newHandlerLogger(logw, slog.LevelInfo, *logFormat)
+	}
 	var cert *node.TLSCertificate
 	switch {
 	case *tlsCert != "" && *tlsKey != "":
@@ -200,7 +215,6 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 			return err
 		}
 	}
-	log := slog.New(slog.NewTextHandler(logw, nil))
 	if *pollHold >= clientReadTimeout {
 		log.Warn("--poll-hold is not under 60s: the AWS SDKs and CLI stop reading after 60s (botocore's read_timeout), "+
 			"so a poll that finds no task fails in the client instead of answering empty", "poll_hold", pollHold.String())
@@ -212,12 +226,17 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, DBPool: *dbPool, Lease: *lease, NodeID: *nodeID, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
-		Account: *account, Auth: auth, RateLimit: limit, Logger: log})
+		Account: *account, Auth: auth, RateLimit: limit, Logger: log, AccessLog: accessLog})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer n.Close()
+	defer func() {
+		if err := n.Close(); err != nil {
+			log.Error("close the store", "error", err)
+		}
+		log.Info("openswf stopped")
+	}()
 	hs := n.NewHTTPServer(node.HTTPConfig{MaxConns: *maxConns, IdleTimeout: *idleTimeout, Logger: log, TLS: cert})
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -226,7 +245,8 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", node.RedactDB(*db), "max_conns", hs.MaxConns(),
-		"version", build.Version, "commit", build.Commit)
+		"version", build.Version, "commit", build.Commit, "poll_hold", pollHold.String(), "auth", *authFile != "",
+		"rate_limit", *rateLimit, "log_level", *logLevel, "log_format", *logFormat, "access_log", *accessLogOn)
 	for {
 		select {
 		case err := <-errc:
