@@ -139,6 +139,11 @@ func (e *Engine) Open(ctx context.Context) error {
 		return fmt.Errorf("load token keys: %w", err)
 	}
 	e.tokens = newTokenCodec(ring)
+	e.tokens.reload = func() (keyRing, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return loadKeyRing(ctx, e.store, e.clock.Now())
+	}
 	if err := e.store.LoadPendingTasks(ctx, func(p openswf.PendingTask) error {
 		e.matcher.add(p)
 		e.recovered.PendingTasks++

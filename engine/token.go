@@ -11,6 +11,8 @@ import (
 	"hash"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/openswf/openswf"
 )
@@ -63,8 +65,12 @@ const (
 var errBadToken = errors.New("invalid token")
 
 type tokenCodec struct {
-	keys   [maxRingKeys]*tokenKey // by id; nil where the ring has no key
-	signer *tokenKey              // the ring's newest key
+	ring atomic.Pointer[keySet]
+	// reload reads the ring again, when a token names a key this node has not loaded: another node sharing
+	// the store may have been started after a rotation (openswf rotate-token-key), and seals with the new
+	// key. Nil for none; at most one reload per reloadEvery.
+	reload     func() (keyRing, error)
+	lastReload atomic.Int64 // Unix nanoseconds
 
 	// verified maps task tokens already opened to what they name: a worker sends the same token with every
 	// heartbeat, and the same text always opens the same way. Cleared whole when full.
@@ -87,16 +93,50 @@ type verifiedKey struct {
 // maxVerified bounds the verified task tokens kept (about 250 bytes each).
 const maxVerified = 1 << 16
 
+// keySet is a ring's keys by id, nil where the ring has none, and the newest, which seals.
+type keySet struct {
+	keys   [maxRingKeys]*tokenKey
+	signer *tokenKey
+}
+
+// reloadEvery bounds how often a codec reads the ring again for a key it does not know.
+const reloadEvery = time.Second
+
 // newTokenCodec returns a codec of the ring's keys; the last signs.
 func newTokenCodec(ring keyRing) *tokenCodec {
 	c := &tokenCodec{verified: map[verifiedKey]taskRef{}}
+	c.ring.Store(newKeySet(ring))
+	return c
+}
+
+func newKeySet(ring keyRing) *keySet {
+	ks := &keySet{}
 	for _, rk := range ring.Keys {
 		k := &tokenKey{id: rk.ID, key: rk.Key}
 		k.macs.New = func() any { return hmac.New(sha256.New, k.key) }
-		c.keys[rk.ID] = k
-		c.signer = k
+		ks.keys[rk.ID] = k
+		ks.signer = k
 	}
-	return c
+	return ks
+}
+
+// key returns the key of id, reading the ring again (at most once per reloadEvery) if it is not loaded.
+func (c *tokenCodec) key(id byte) *tokenKey {
+	if k := c.ring.Load().keys[id]; k != nil || c.reload == nil {
+		return k
+	}
+	now := time.Now().UnixNano()
+	last := c.lastReload.Load()
+	if now-last < int64(reloadEvery) || !c.lastReload.CompareAndSwap(last, now) {
+		return nil
+	}
+	ring, err := c.reload()
+	if err != nil {
+		return nil
+	}
+	ks := newKeySet(ring)
+	c.ring.Store(ks)
+	return ks.keys[id]
 }
 
 // taskRef is what a task token names.
@@ -119,7 +159,7 @@ func (k *tokenKey) mac(b []byte) []byte {
 
 // seal returns the base64url text of a token: purpose+payload with the signing key's id and MAC.
 func (c *tokenCodec) seal(purpose byte, payload []byte) string {
-	k := c.signer
+	k := c.ring.Load().signer
 	b := make([]byte, 0, 3+len(payload)+macSize)
 	b = append(b, keyedTokenVersion, purpose, k.id)
 	b = append(b, payload...)
@@ -152,12 +192,12 @@ func (c *tokenCodec) openAny(purpose byte, s string) (byte, []byte, error) {
 	head := 2
 	switch body[0] {
 	case tokenVersion, domainTokenVersion:
-		k = c.keys[0]
+		k = c.key(0)
 	case keyedTokenVersion:
 		if len(body) < 3 {
 			return 0, nil, errBadToken
 		}
-		k, head = c.keys[body[2]], 3
+		k, head = c.key(body[2]), 3
 	}
 	if k == nil || !hmac.Equal(mac, k.mac(body)) || body[1] != purpose {
 		return 0, nil, errBadToken

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,10 +102,10 @@ func oneKey(b byte) keyRing {
 // sealAs seals a token at a version: under key 0 and without a key id before version 3, as servers before
 // the key ring did; under the signing key from version 3 on.
 func sealAs(c *tokenCodec, version, purpose byte, payload []byte) string {
-	k := c.keys[0]
+	k := c.ring.Load().keys[0]
 	b := []byte{version, purpose}
 	if version >= keyedTokenVersion {
-		k = c.signer
+		k = c.ring.Load().signer
 		b = append(b, k.id)
 	}
 	b = append(b, payload...)
@@ -231,8 +232,8 @@ func TestKeyRing_AddRetire(t *testing.T) {
 		t.Errorf("retiring all: %d keys; want the signing key only", len(r.Keys))
 	}
 	c := newTokenCodec(r)
-	if c.signer.id != 0 || c.keys[255] != nil {
-		t.Errorf("codec of the ring: signer %d, key 255 %v", c.signer.id, c.keys[255])
+	if ks := c.ring.Load(); ks.signer.id != 0 || ks.keys[255] != nil {
+		t.Errorf("codec of the ring: signer %d, key 255 %v", c.ring.Load().signer.id, c.ring.Load().keys[255])
 	}
 }
 
@@ -270,7 +271,7 @@ func TestToken_KeyRing(t *testing.T) {
 	b, _ := base64.RawURLEncoding.DecodeString(tok0)
 	b[2] = 1
 	body := b[:len(b)-macSize]
-	copy(b[len(b)-macSize:], old.keys[0].mac(body))
+	copy(b[len(b)-macSize:], old.ring.Load().keys[0].mac(body))
 	if _, err := both.parseTaskToken(purposeActivity, base64.RawURLEncoding.EncodeToString(b)); err == nil {
 		t.Error("a token naming key 1 opened under key 0's MAC")
 	}
@@ -280,5 +281,38 @@ func TestToken_KeyRing(t *testing.T) {
 	}
 	if _, err := newer.open(purposeHistory, old.seal(purposeHistory, []byte("p"))); err == nil {
 		t.Error("a page token of a retired key opened")
+	}
+}
+
+// A node started before a rotation opens the tokens that a node started after it seals under the new key:
+// on a key it does not know, the codec reads the ring again, at most once a second.
+func TestToken_ReloadsRingForUnknownKey(t *testing.T) {
+	before := oneKey(7)
+	after := keyRing{Keys: append(slices.Clone(before.Keys), ringKey{ID: 1, Key: bytes.Repeat([]byte{9}, 32)})}
+	newer := newTokenCodec(after)
+	tok := newer.taskToken(purposeActivity, taskRef{RunID: "r", ScheduledID: 5, StartedID: 6, Domain: "d"})
+
+	older := newTokenCodec(before)
+	if _, err := older.parseTaskToken(purposeActivity, tok); err == nil {
+		t.Fatal("a codec without reload opened a token of a key it does not have")
+	}
+	reloads := 0
+	older.reload = func() (keyRing, error) { reloads++; return after, nil }
+	got, err := older.parseTaskToken(purposeActivity, tok)
+	if err != nil || got.RunID != "r" || got.StartedID != 6 {
+		t.Fatalf("after reading the ring again: %+v, %v", got, err)
+	}
+	if _, err := older.parseTaskToken(purposeActivity, tok); err != nil || reloads != 1 {
+		t.Errorf("a second token of the now known key: %v, %d reloads; want it opened with 1 reload", err, reloads)
+	}
+	// A key no ring has (forged, or retired) reads the ring at most once a second.
+	bad := newTokenCodec(keyRing{Keys: []ringKey{{ID: 2, Key: bytes.Repeat([]byte{3}, 32)}}}).taskToken(purposeActivity, taskRef{RunID: "x"})
+	for range 5 {
+		if _, err := older.parseTaskToken(purposeActivity, bad); err == nil {
+			t.Fatal("a token of key 2, in no ring, opened")
+		}
+	}
+	if reloads != 1 {
+		t.Errorf("%d reloads after five tokens of an unknown key within a second of the first, want still 1", reloads)
 	}
 }
