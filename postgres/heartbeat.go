@@ -80,19 +80,7 @@ func (s *Store) runHeartbeats(hbs chan *hbOp) {
 	defer s.wg.Done()
 	batch := make([]*hbOp, 0, s.opts.MaxHeartbeatBatch)
 	for o := range hbs {
-		batch = append(batch[:0], o)
-	fill:
-		for len(batch) < s.opts.MaxHeartbeatBatch {
-			select {
-			case o, ok := <-hbs:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, o)
-			default:
-				break fill
-			}
-		}
+		batch = fillBatch(append(batch[:0], o), hbs, s.opts.MaxHeartbeatBatch)
 		start := time.Now()
 		s.commitHeartbeats(batch)
 		s.obs.Commit(len(batch), time.Since(start))

@@ -190,16 +190,8 @@ func (l *Leases) renew() error {
 	if err != nil {
 		return err
 	}
-	renewed := map[int]int64{}
-	for rows.Next() {
-		var p int16
-		var epoch int64
-		if err := rows.Scan(&p, &epoch); err != nil {
-			return err
-		}
-		renewed[int(p)] = epoch
-	}
-	if err := rows.Err(); err != nil {
+	renewed, err := scanLeases(rows)
+	if err != nil {
 		return err
 	}
 	if _, err := br.Exec(); err != nil {
@@ -271,16 +263,8 @@ func (l *Leases) balance() error {
 		}
 		var gained []int
 		until := start.Add(l.lease - l.margin)
-		taken := map[int]int64{}
-		for rows.Next() {
-			var p int16
-			var epoch int64
-			if err := rows.Scan(&p, &epoch); err != nil {
-				return err
-			}
-			taken[int(p)] = epoch
-		}
-		if err := rows.Err(); err != nil {
+		taken, err := scanLeases(rows)
+		if err != nil {
 			return fmt.Errorf("take partitions: %w", err)
 		}
 		l.mu.Lock()
@@ -295,4 +279,19 @@ func (l *Leases) balance() error {
 		}
 	}
 	return nil
+}
+
+// scanLeases reads rows of (part, epoch) into a map, and closes rows.
+func scanLeases(rows pgx.Rows) (map[int]int64, error) {
+	defer rows.Close()
+	out := map[int]int64{}
+	for rows.Next() {
+		var p int16
+		var epoch int64
+		if err := rows.Scan(&p, &epoch); err != nil {
+			return nil, err
+		}
+		out[int(p)] = epoch
+	}
+	return out, rows.Err()
 }

@@ -153,20 +153,36 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 
 // LoadTimers calls fn for every armed timer.
 func (s *Store) LoadTimers(ctx context.Context, fn func(openswf.Timer) error) error {
+	if err := s.loadTimers(ctx, -1, fn); err != nil {
+		return fmt.Errorf("load timers: %w", err)
+	}
+	return nil
+}
+
+// loadTimers calls fn for every armed timer of partition part, or of all partitions when part is negative,
+// reading them in keyset pages.
+func (s *Store) loadTimers(ctx context.Context, part int, fn func(openswf.Timer) error) error {
+	// Two statements rather than one with "$1 < 0 OR part = $1": a prepared statement's generic plan could
+	// not use the partition index for the latter.
+	query := `SELECT run_id, kind, id, domain, due FROM timers
+		WHERE part = $1 AND (run_id, kind, id) > ($2, $3, $4) ORDER BY run_id, kind, id LIMIT $5`
+	if part < 0 {
+		query = `SELECT run_id, kind, id, domain, due FROM timers
+			WHERE $1 < 0 AND (run_id, kind, id) > ($2, $3, $4) ORDER BY run_id, kind, id LIMIT $5`
+	}
 	lastRun, lastKind, lastID := "", "", int64(-1<<63)
 	for {
-		rows, err := s.pool.Query(ctx, `SELECT run_id, kind, id, domain, due FROM timers
-			WHERE (run_id, kind, id) > ($1, $2, $3) ORDER BY run_id, kind, id LIMIT $4`, lastRun, lastKind, lastID, loadChunk)
+		rows, err := s.pool.Query(ctx, query, part, lastRun, lastKind, lastID, loadChunk)
 		if err != nil {
-			return fmt.Errorf("load timers: %w", unavailable(err))
+			return unavailable(err)
 		}
 		chunk, err := pgx.CollectRows(rows, scanTimer)
 		if err != nil {
-			return fmt.Errorf("load timers: %w", unavailable(err))
+			return unavailable(err)
 		}
 		for _, t := range chunk {
 			if err := fn(t); err != nil {
-				return fmt.Errorf("load timers: %w", err)
+				return err
 			}
 		}
 		if len(chunk) < loadChunk {
@@ -253,36 +269,9 @@ func scanPendingDecision(row pgx.CollectableRow) (openswf.PendingTask, error) {
 
 // LoadTimersIn calls fn for every armed timer of the given partitions (when a node takes their leases).
 func (s *Store) LoadTimersIn(ctx context.Context, parts []int, fn func(openswf.Timer) error) error {
-	if len(parts) == 0 {
-		return nil
-	}
-	ps := make([]int16, len(parts))
-	for i, p := range parts {
-		ps[i] = int16(p)
-	}
-	for _, p := range ps {
-		lastRun, lastKind, lastID := "", "", int64(-1<<63)
-		for {
-			rows, err := s.pool.Query(ctx, `SELECT run_id, kind, id, domain, due FROM timers
-				WHERE part = $1 AND (run_id, kind, id) > ($2, $3, $4) ORDER BY run_id, kind, id LIMIT $5`,
-				p, lastRun, lastKind, lastID, loadChunk)
-			if err != nil {
-				return fmt.Errorf("load timers of partition %d: %w", p, unavailable(err))
-			}
-			chunk, err := pgx.CollectRows(rows, scanTimer)
-			if err != nil {
-				return fmt.Errorf("load timers of partition %d: %w", p, unavailable(err))
-			}
-			for _, t := range chunk {
-				if err := fn(t); err != nil {
-					return err
-				}
-			}
-			if len(chunk) < loadChunk {
-				break
-			}
-			last := chunk[len(chunk)-1]
-			lastRun, lastKind, lastID = last.RunID, string(last.Kind), last.ID
+	for _, p := range parts {
+		if err := s.loadTimers(ctx, p, fn); err != nil {
+			return fmt.Errorf("load timers of partition %d: %w", p, err)
 		}
 	}
 	return nil

@@ -146,19 +146,7 @@ func (s *Store) runWriter(ops chan *op) {
 	defer s.wg.Done()
 	batch := make([]*op, 0, s.opts.MaxBatch)
 	for o := range ops {
-		batch = append(batch[:0], o)
-	fill:
-		for len(batch) < s.opts.MaxBatch {
-			select {
-			case o, ok := <-ops:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, o)
-			default:
-				break fill
-			}
-		}
+		batch = fillBatch(append(batch[:0], o), ops, s.opts.MaxBatch)
 		s.batches.Add(1)
 		s.nops.Add(int64(len(batch)))
 		start := time.Now()
@@ -268,4 +256,20 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 		return nil, -1, fmt.Errorf("commit batch: %w", err)
 	}
 	return errs, -1, nil
+}
+
+// fillBatch adds to batch what ch already holds, up to max in all, without waiting.
+func fillBatch[T any](batch []T, ch <-chan T, max int) []T {
+	for len(batch) < max {
+		select {
+		case v, ok := <-ch:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, v)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
