@@ -129,7 +129,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	var leases *postgres.Leases
 	if shared {
 		leases = pg.NewLeases(postgres.LeaseOptions{Lease: cfg.Lease, Logger: cfg.Logger, Gained: func(parts []int) {
-			loadTimers(pg, eng, parts, cfg.Logger)
+			// Not in the lease loop: a large partition's timers take a while to read, and renewals
+			// must not wait for them.
+			go loadTimers(pg, eng, parts, cfg.Logger)
 		}})
 		eopts.Cluster = leases
 		registerStoreMetrics(reg, pg, leases)
