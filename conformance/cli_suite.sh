@@ -185,7 +185,9 @@ cli_lifecycle() {
 
 cli_heartbeat_details() {
   new_world hb
-  start_activity 3
+  # One CLI call (a Python start-up, a TLS handshake under CONFORMANCE_TLS) runs between the task's start and
+  # its heartbeat: 5 s leaves room on a loaded machine (3 s was once not enough).
+  start_activity 5
   local out
   out=$($AWS swf record-activity-task-heartbeat --task-token "$TOKEN" --details "50% done" --output json)
   expect "$(jget 'd["cancelRequested"]' <<<"$out")" false cancelRequested
