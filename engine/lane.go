@@ -177,6 +177,12 @@ func (e *Engine) applyBatch(runID string, batch []*request) {
 				continue
 			}
 		}
+		if err != nil {
+			// Whatever failed, the cached record is not to be trusted: the next transition reads the store
+			// (a record gone stale in a way the store reported otherwise than as a conflict would otherwise
+			// fail every later transition of the run the same way).
+			e.runs.forget(runID)
+		}
 		for _, r := range batch {
 			switch {
 			case r.failed:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/openswf/openswf"
 )
@@ -291,6 +292,12 @@ func (st *applyStep) run(w *wtx, bare bool) error {
 	}
 	n, err := w.pipeline(stmts...)
 	if err != nil {
+		if !bare && isEventsConflict(err) {
+			// The record's version had moved (another node committed first) and its events hold the ids
+			// this transition appends: the insert fails before the version check can be read. The
+			// savepoint takes it all back, and the engine decides again.
+			return fmt.Errorf("write transition: events exist: %w", openswf.ErrConflict)
+		}
 		return fmt.Errorf("write transition: %w", err)
 	}
 	if !bare {
@@ -433,4 +440,11 @@ func (s *Store) History(ctx context.Context, runID string, after int64, limit in
 		return nil, fmt.Errorf("read history of %s: %w", runID, unavailable(err))
 	}
 	return es, nil
+}
+
+// isEventsConflict reports whether err is a unique violation of the events' key: events of those ids are
+// already stored, so the run has moved past the version the transition was decided on.
+func isEventsConflict(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "events_pkey"
 }

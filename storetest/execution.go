@@ -232,6 +232,8 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		}
 	})
 
+	t.Run("StaleTransitionOverStoredEvents", func(t *testing.T) { testStaleTransitionOverStoredEvents(t, newStore) })
+
 	t.Run("ConflictLateInTransition", func(t *testing.T) {
 		// The version matches but a later step conflicts: nothing of the transition may remain.
 		s := newStore(t)
@@ -257,6 +259,29 @@ func testExecutions(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 			t.Errorf("GetRun (-want +got):\n%s", d)
 		}
 	})
+}
+
+// testStaleTransitionOverStoredEvents is a transition decided on an old version, as a node with a stale
+// copy of the run decides it, that closes a task and appends events whose ids another transition has
+// already stored: a version conflict, never another error.
+func testStaleTransitionOverStoredEvents(t *testing.T, newStore func(t *testing.T) openswf.Store) {
+	s := newStore(t)
+	x := newExecution("d1", "wf1", "run1")
+	tr := startTransition(x)
+	tr.PutActivities = []*openswf.ActivityTask{started(newActivity(x, 5, "tl"), 6)}
+	mustApply(t, s, tr)
+	// The other node's transition: version 2, events 3 and 4.
+	other := &openswf.Transition{Execution: next(x)}
+	appendEvents(other, 2)
+	mustApply(t, s, other)
+	// This node's, decided on version 1: it closes the task and appends its own events 3 and 4.
+	stale := &openswf.Transition{Execution: next(x), CloseActivities: []openswf.ActivityClose{{ScheduledID: 5, Heartbeats: -1}}}
+	appendEvents(stale, 2)
+	wantErr(t, "Apply of a stale transition over stored events", s.Apply(t.Context(), stale), openswf.ErrConflict)
+	if got := eventIDs(mustHistory(t, s, "run1")); len(got) != 4 {
+		t.Errorf("history after the stale transition: ids %v, want 1 to 4", got)
+	}
+	mustActivity(t, s, "run1", 5) // still open
 }
 
 // assertUnchanged checks that the run reads back as x, with the history ids wantIDs, no activity tasks and
