@@ -60,9 +60,6 @@ type server struct {
 	nodeIDs []string
 }
 
-// nodeURL is the endpoint of the node that the i-th worker of a load is bound to: round-robin.
-func (s *server) nodeURL(i int) string { return s.urls[i%len(s.urls)] }
-
 // children are the server's processes, first node first.
 func (s *server) children() []*child {
 	if s.child == nil {
