@@ -7,15 +7,12 @@ import (
 	"math"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/jackc/pgx/v5"
-
-	"github.com/openswf/openswf"
 )
 
 const (
@@ -40,7 +37,8 @@ var leasesPattern = regexp.MustCompile(`timer leases: (\d+) of`)
 // heartbeats them, and their deadlines come due over failoverWindow, paced as in timers: the heartbeat
 // timeout H is ceil(1.5 × failoverWindow) + 1 s, so that the setup ends before the first deadline.
 // failoverKillAfter after the first deadline the bench asks each node's /healthz for its timer leases,
-// reads which partitions the node with the most holds (the timer_leases table), and kills it with SIGKILL.
+// reads which partitions the node with the most holds and which runs have timers in them (the
+// timer_leases and timers tables), and kills it with SIGKILL.
 // The histories, read through a surviving node after the last deadline, give each timeout's lateness
 // (its ActivityTaskTimedOut eventTimestamp minus its ActivityTaskStarted eventTimestamp + H).
 //
@@ -84,13 +82,14 @@ func (b *bencher) failover(ctx context.Context, srv *server) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	parts, err := leasedPartitions(ctx, srv.db, srv.nodeIDs[victim])
+	parts, dead, err := leasedRuns(ctx, srv.db, srv.nodeIDs[victim])
 	if err != nil {
 		return Result{}, err
 	}
 	kill := time.Now()
 	srv.children()[victim].kill()
-	b.logf("failover: killed %s (timer leases per node %v; its partitions %v)", srv.nodeIDs[victim], counts, parts)
+	b.logf("failover: killed %s (timer leases per node %v; it held %d partitions with timers of %d runs)",
+		srv.nodeIDs[victim], counts, parts, len(dead))
 
 	// Read through a survivor once every deadline has passed and the lease has had time to move.
 	e.c = b.setupClient(srv.urls[(victim+1)%len(srv.urls)])
@@ -115,10 +114,9 @@ func (b *bencher) failover(ctx context.Context, srv *server) (Result, error) {
 		}
 		found += int64(len(rt.lateness))
 		other += rt.otherTimeouts
-		dead := slices.Contains(parts, openswf.TimerPartition(aws.ToString(held.runs[i].RunId)))
 		for k, l := range rt.lateness {
 			switch {
-			case !dead:
+			case !dead[aws.ToString(held.runs[i].RunId)]:
 				if rt.deadlines[k].After(kill) {
 					others = append(others, l)
 				}
@@ -137,7 +135,7 @@ func (b *bencher) failover(ctx context.Context, srv *server) (Result, error) {
 		o.Count, o.P50, o.P99, o.Max)
 	r := Result{
 		Workload: WorkloadFailover, Client: ClientSDK, Tasks: m, Ops: int64(s.Count),
-		P50: s.P50, P99: s.P99, Max: s.Max, Partitions: len(parts),
+		P50: s.P50, P99: s.P99, Max: s.Max, Partitions: parts,
 		Errors: int64(m) - found + other,
 	}
 	if !first.IsZero() {
@@ -184,24 +182,30 @@ func (b *bencher) mostLeases(ctx context.Context, srv *server) (int, []int, erro
 	return most, counts, nil
 }
 
-// leasedPartitions reads from the database which timer partitions node holds.
-func leasedPartitions(ctx context.Context, db, node string) ([]int, error) {
+// leasedRuns reads from the database which timer partitions node holds, and the runs with timers armed in
+// them: the store's own record of which runs' timers the node fires, so that the bench need not know how
+// runs map to partitions.
+func leasedRuns(ctx context.Context, db, node string) (parts int, runs map[string]bool, err error) {
 	conn, err := pgx.Connect(ctx, db)
 	if err != nil {
-		return nil, fmt.Errorf("connect to read timer leases: %w", err)
+		return 0, nil, fmt.Errorf("connect to read timer leases: %w", err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, "SELECT part FROM timer_leases WHERE owner = $1 AND expires > now() ORDER BY part", node)
-	if err != nil {
-		return nil, fmt.Errorf("read timer leases: %w", err)
+	const owned = "SELECT part FROM timer_leases WHERE owner = $1 AND expires > now()"
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM ("+owned+") o", node).Scan(&parts); err != nil {
+		return 0, nil, fmt.Errorf("read timer leases: %w", err)
 	}
-	parts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (int, error) {
-		var p int16
-		err := row.Scan(&p)
-		return int(p), err
-	})
+	rows, err := conn.Query(ctx, "SELECT DISTINCT run_id FROM timers WHERE part IN ("+owned+")", node)
 	if err != nil {
-		return nil, fmt.Errorf("read timer leases: %w", err)
+		return 0, nil, fmt.Errorf("read timers: %w", err)
 	}
-	return parts, nil
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, nil, fmt.Errorf("read timers: %w", err)
+	}
+	runs = make(map[string]bool, len(ids))
+	for _, id := range ids {
+		runs[id] = true
+	}
+	return parts, runs, nil
 }
