@@ -25,6 +25,9 @@ const (
 	WorkloadWorkflows     = "workflows"
 	WorkloadRecovery      = "recovery"
 	WorkloadFanout        = "fanout"
+	// WorkloadFailover kills the node holding the most timer leases of several on PostgreSQL and measures
+	// how late its timers fire on the others.
+	WorkloadFailover = "failover"
 
 	WorkloadSFNHeartbeat   = "sfn-heartbeat"
 	WorkloadSFNWakeup      = "sfn-wakeup"
@@ -34,7 +37,7 @@ const (
 
 // WorkloadNames lists every workload Run knows, in their documented order.
 func WorkloadNames() []string {
-	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadHeartbeatAuth, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout,
+	return []string{WorkloadEcho, WorkloadHeartbeat, WorkloadHeartbeatAuth, WorkloadTimers, WorkloadWorkflows, WorkloadRecovery, WorkloadFanout, WorkloadFailover,
 		WorkloadSFNHeartbeat, WorkloadSFNWakeup, WorkloadSFNTransitions, WorkloadSFNMap}
 }
 
@@ -125,7 +128,15 @@ type Config struct {
 	Items int
 	// Runs repeats each workload; results report the median of the runs.
 	Runs int
+	// Nodes is how many server processes the bench starts on one fresh PostgreSQL schema for each run
+	// (default 1), each with a node id of its own (bench1, bench2, …). The load's workers are bound to the
+	// nodes round-robin. More than one needs ServerExec and a PostgreSQL DB, and a workload that knows
+	// nodes (multiNodeWorkloads).
+	Nodes int
 }
+
+// multiNodeWorkloads are the workloads that spread their load over several nodes; failover needs them.
+var multiNodeWorkloads = []string{WorkloadHeartbeat, WorkloadWorkflows, WorkloadFanout, WorkloadFailover}
 
 func (c Config) withDefaults() Config {
 	if len(c.Workloads) == 0 {
@@ -167,6 +178,12 @@ func (c Config) withDefaults() Config {
 	if c.Runs == 0 {
 		c.Runs = 1
 	}
+	if c.Nodes == 0 {
+		c.Nodes = 1
+		if slices.Contains(c.Workloads, WorkloadFailover) {
+			c.Nodes = 2
+		}
+	}
 	return c
 }
 
@@ -179,6 +196,9 @@ func (c Config) validate() error {
 			return errors.New("recovery kills and restarts the server, so it needs a server the bench starts " +
 				"as a child process: give --server-exec (the default when run as the openswf binary) and no --endpoint")
 		}
+	}
+	if err := c.validateNodes(); err != nil {
+		return err
 	}
 	switch {
 	case c.Client != ClientRaw && c.Client != ClientSDK:
@@ -195,6 +215,29 @@ func (c Config) validate() error {
 		return fmt.Errorf("items %d: want 1 to %d, within Step Functions' 25,000 history events of an execution", c.Items, maxItems)
 	case c.Activities < 1 || c.Activities > maxActivitiesPerExecution:
 		return fmt.Errorf("activities %d: want 1 to %d, SWF's limit of open activities in an execution", c.Activities, maxActivitiesPerExecution)
+	}
+	return nil
+}
+
+// validateNodes checks Nodes against the database, the server and the workloads.
+func (c Config) validateNodes() error {
+	needsNodes := slices.Contains(c.Workloads, WorkloadFailover)
+	switch {
+	case c.Nodes < 1:
+		return fmt.Errorf("nodes %d: want at least 1", c.Nodes)
+	case c.Nodes == 1 && !needsNodes:
+		return nil
+	case c.Nodes == 1:
+		return errors.New("failover kills one of several nodes: give --nodes 2 or more")
+	case c.Endpoint != "" || c.ServerExec == "" || !isPostgres(c.DB):
+		return fmt.Errorf("nodes %d: several nodes share one PostgreSQL database as child processes: "+
+			"give a postgres:// --db and --server-exec, and no --endpoint", c.Nodes)
+	}
+	for _, w := range c.Workloads {
+		if !slices.Contains(multiNodeWorkloads, w) {
+			return fmt.Errorf("nodes %d: workload %s runs on one node only (several nodes: %s)",
+				c.Nodes, w, strings.Join(multiNodeWorkloads, ", "))
+		}
 	}
 	return nil
 }
@@ -244,6 +287,12 @@ type Result struct {
 	// sfn-map, a task handed to a poller of sfn-wakeup with its start and completion, a state transition of
 	// sfn-transitions), when the server is a child process of the bench; 0 otherwise.
 	ServerCPU time.Duration
+	// Partitions is, for failover, how many timer partitions the killed node held.
+	Partitions int
+	// Nodes is the number of server processes of the run; NodeCPU is the server CPU per op of each, whose
+	// sum is ServerCPU, when there were several.
+	Nodes   int
+	NodeCPU []time.Duration
 	// DBCPU is the CPU time the PostgreSQL server's processes spent per op (Ops) during the whole run, its
 	// set-up included, when the bench's database is PostgreSQL on this machine; 0 otherwise.
 	DBCPU time.Duration
@@ -339,11 +388,16 @@ func (b *bencher) runOnce(ctx context.Context, workload string) (Result, error) 
 		r, err = b.sfnTransitions(ctx, srv)
 	case WorkloadSFNMap:
 		r, err = b.sfnMap(ctx, srv)
+	case WorkloadFailover:
+		r, err = b.failover(ctx, srv)
 	}
+	r.Nodes = len(srv.urls)
 	// Close the run's client connections first: http.Server.Shutdown waits up to 5 s for a connection that
 	// was opened but never carried a request (the transport dials spares), and openswf serve shuts down so.
 	b.closeClients()
-	r.DBCPU = dbm.perOp(r.Ops)
+	if workload != WorkloadFailover { // its ops are a few timeouts: CPU per op would mean nothing
+		r.DBCPU = dbm.perOp(r.Ops)
+	}
 	if serr := srv.stop(); serr != nil && err == nil {
 		err = fmt.Errorf("stop server: %w", serr)
 	}
@@ -402,6 +456,17 @@ func combine(runs []Result) Result {
 	r.Listening = pickD(func(x Result) time.Duration { return x.Listening })
 	r.ServerCPU = pickD(func(x Result) time.Duration { return x.ServerCPU })
 	r.DBCPU = pickD(func(x Result) time.Duration { return x.DBCPU })
+	if len(r.NodeCPU) > 0 {
+		r.NodeCPU = make([]time.Duration, len(runs[0].NodeCPU))
+		for i := range r.NodeCPU {
+			r.NodeCPU[i] = pickD(func(x Result) time.Duration {
+				if i < len(x.NodeCPU) {
+					return x.NodeCPU[i]
+				}
+				return 0
+			})
+		}
+	}
 	r.Errors, r.ServerErrors = 0, 0
 	for _, x := range runs {
 		r.Errors += x.Errors

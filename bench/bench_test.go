@@ -191,6 +191,7 @@ func TestRun_Timers(t *testing.T) {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	const pg = "postgres://postgres@127.0.0.1:5432/test"
 	for _, tc := range []struct {
 		name string
 		cfg  Config
@@ -212,6 +213,16 @@ func TestConfig_Validate(t *testing.T) {
 		{"loops over the history limit", Config{Workloads: []string{WorkloadSFNTransitions}, Loops: 601}, "loops 601"},
 		{"items over the history limit", Config{Workloads: []string{WorkloadSFNMap}, Items: 3001}, "items 3001"},
 		{"no items", Config{Workloads: []string{WorkloadSFNMap}, Items: -1}, "items -1"},
+		{"nodes on PostgreSQL", Config{Workloads: []string{WorkloadHeartbeat, WorkloadWorkflows, WorkloadFanout}, Nodes: 3, DB: pg, ServerExec: "openswf"}, ""},
+		{"nodes on SQLite", Config{Workloads: []string{WorkloadHeartbeat}, Nodes: 2, ServerExec: "openswf"}, "postgres:// --db"},
+		{"nodes in-process", Config{Workloads: []string{WorkloadHeartbeat}, Nodes: 2, DB: pg}, "--server-exec"},
+		{"nodes on an endpoint", Config{Workloads: []string{WorkloadHeartbeat}, Nodes: 2, DB: pg, ServerExec: "openswf", Endpoint: "http://x"}, "no --endpoint"},
+		{"nodes of a one-node workload", Config{Workloads: []string{WorkloadTimers}, Nodes: 2, DB: pg, ServerExec: "openswf"}, "workload timers runs on one node only"},
+		{"negative nodes", Config{Nodes: -1}, "nodes -1"},
+		{"one node on SQLite", Config{Workloads: []string{WorkloadHeartbeat}, Nodes: 1}, ""},
+		{"failover defaults to two nodes", Config{Workloads: []string{WorkloadFailover}, DB: pg, ServerExec: "openswf"}, ""},
+		{"failover on one node", Config{Workloads: []string{WorkloadFailover}, Nodes: 1, DB: pg, ServerExec: "openswf"}, "--nodes 2"},
+		{"failover on SQLite", Config{Workloads: []string{WorkloadFailover}, ServerExec: "openswf"}, "postgres:// --db"},
 	} {
 		err := tc.cfg.withDefaults().validate()
 		switch {
@@ -351,7 +362,7 @@ func BenchmarkHeartbeat_InProcess(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	calls := bn.heartbeatCalls(srv.url, held.tokens)
+	calls := bn.heartbeatCalls(srv.urls, held.tokens)
 	var next atomic.Int64
 	b.SetParallelism((workers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()

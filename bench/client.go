@@ -62,6 +62,15 @@ func (b *bencher) loadClient(url string) *swf.Client {
 	return newSDKClient(url, b.httpClient(b.cfg.Workers+64), 1)
 }
 
+// loadClients are the load's SDK clients, one per node of srv, first node first.
+func (b *bencher) loadClients(srv *server) []*swf.Client {
+	cs := make([]*swf.Client, len(srv.urls))
+	for i, url := range srv.urls {
+		cs[i] = b.loadClient(url)
+	}
+	return cs
+}
+
 // A call is one operation of one worker; drive calls it in a loop.
 type call func(ctx context.Context) error
 
@@ -75,34 +84,34 @@ const (
 	apiSFN
 )
 
-// heartbeatCalls returns, for each task token, a call recording a heartbeat on url with the configured
-// client, through SWF's RecordActivityTaskHeartbeat.
-func (b *bencher) heartbeatCalls(url string, tokens []string) []call {
-	return b.apiHeartbeatCalls(apiSWF, url, tokens)
+// heartbeatCalls returns, for each task token, a call recording a heartbeat with the configured client,
+// through SWF's RecordActivityTaskHeartbeat: the i-th on urls[i % len(urls)].
+func (b *bencher) heartbeatCalls(urls []string, tokens []string) []call {
+	return b.apiHeartbeatCalls(apiSWF, urls, tokens)
 }
 
 // signedHeartbeatCalls is heartbeatCalls for a server with access control: the SDK client signs as it always
 // does; the raw client signs each request (signedHeartbeat) instead of sending a dummy signature.
-func (b *bencher) signedHeartbeatCalls(url string, tokens []string) []call {
+func (b *bencher) signedHeartbeatCalls(urls []string, tokens []string) []call {
 	if b.cfg.Client == ClientSDK {
-		return b.heartbeatCalls(url, tokens)
+		return b.heartbeatCalls(urls, tokens)
 	}
 	hc := b.httpClient(b.cfg.Workers + 64)
 	signer := v4.NewSigner()
 	calls := make([]call, len(tokens))
 	for i, tok := range tokens {
-		calls[i] = signedHeartbeat(hc, signer, url, "SimpleWorkflowService.RecordActivityTaskHeartbeat", "swf", tok)
+		calls[i] = signedHeartbeat(hc, signer, urls[i%len(urls)], "SimpleWorkflowService.RecordActivityTaskHeartbeat", "swf", tok)
 	}
 	return calls
 }
 
-// apiHeartbeatCalls returns, for each task token, a call recording a heartbeat on url through api with the
-// configured client.
-func (b *bencher) apiHeartbeatCalls(api heartbeatAPI, url string, tokens []string) []call {
+// apiHeartbeatCalls returns, for each task token, a call recording a heartbeat through api with the
+// configured client: the i-th on urls[i % len(urls)], so that workers are bound to nodes round-robin.
+func (b *bencher) apiHeartbeatCalls(api heartbeatAPI, urls []string, tokens []string) []call {
 	calls := make([]call, len(tokens))
 	switch {
 	case b.cfg.Client == ClientSDK && api == apiSFN:
-		c := b.sfnLoadClient(url)
+		c := b.sfnLoadClient(urls[0]) // sfn-heartbeat runs on one node (Config.validateNodes)
 		for i, tok := range tokens {
 			in := &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(tok)}
 			calls[i] = func(ctx context.Context) error {
@@ -111,8 +120,12 @@ func (b *bencher) apiHeartbeatCalls(api heartbeatAPI, url string, tokens []strin
 			}
 		}
 	case b.cfg.Client == ClientSDK:
-		c := b.loadClient(url)
+		cs := make([]*swf.Client, len(urls))
+		for i, url := range urls {
+			cs[i] = b.loadClient(url)
+		}
 		for i, tok := range tokens {
+			c := cs[i%len(cs)]
 			in := &swf.RecordActivityTaskHeartbeatInput{TaskToken: aws.String(tok)}
 			calls[i] = func(ctx context.Context) error {
 				_, err := c.RecordActivityTaskHeartbeat(ctx, in)
@@ -126,7 +139,7 @@ func (b *bencher) apiHeartbeatCalls(api heartbeatAPI, url string, tokens []strin
 			target, service = "AWSStepFunctions.SendTaskHeartbeat", "states"
 		}
 		for i, tok := range tokens {
-			calls[i] = rawHeartbeat(hc, url, target, service, tok)
+			calls[i] = rawHeartbeat(hc, urls[i%len(urls)], target, service, tok)
 		}
 	}
 	return calls

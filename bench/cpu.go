@@ -40,30 +40,54 @@ func processCPU(pid int) (d time.Duration, ok bool) {
 	return time.Duration(utime+stime) * clockTick, true
 }
 
-// cpuMeter measures the CPU time a server process spends during a load, when the bench knows its process
-// and it is not the bench's own (whose CPU time would include the client's).
+// cpuMeter measures the CPU time the server's processes (one per node) spend during a load, when the
+// bench knows them and they are not the bench's own (whose CPU time would include the client's).
 type cpuMeter struct {
-	pid   int
-	start time.Duration
+	pids  []int
+	start []time.Duration
 	ok    bool
 }
 
-func startCPUMeter(pid int) cpuMeter {
-	if pid == os.Getpid() {
-		return cpuMeter{}
+func startCPUMeter(pids ...int) cpuMeter {
+	m := cpuMeter{ok: len(pids) > 0}
+	for _, pid := range pids {
+		d, ok := processCPU(pid)
+		if pid == os.Getpid() || !ok {
+			return cpuMeter{}
+		}
+		m.pids, m.start = append(m.pids, pid), append(m.start, d)
 	}
-	d, ok := processCPU(pid)
-	return cpuMeter{pid: pid, start: d, ok: ok}
+	return m
 }
 
-// perOp is the CPU time spent since the start divided by ops; 0 when unknown.
+// perOp is the CPU time all the processes spent since the start divided by ops; 0 when unknown.
 func (m cpuMeter) perOp(ops int64) time.Duration {
+	var sum time.Duration
+	for _, d := range m.perNode(ops) {
+		sum += d
+	}
+	return sum
+}
+
+// perNode is perOp of each process; nil when unknown. A process gone since the start (failover's
+// victim) counts as having spent nothing.
+func (m cpuMeter) perNode(ops int64) []time.Duration {
 	if !m.ok || ops <= 0 {
-		return 0
+		return nil
 	}
-	d, ok := processCPU(m.pid)
-	if !ok {
-		return 0
+	per := make([]time.Duration, len(m.pids))
+	for i, pid := range m.pids {
+		if d, ok := processCPU(pid); ok {
+			per[i] = (d - m.start[i]) / time.Duration(ops)
+		}
 	}
-	return (d - m.start) / time.Duration(ops)
+	return per
+}
+
+// several is per-node figures when there are several nodes, else nil: one node's figure is the total.
+func several(perNode []time.Duration) []time.Duration {
+	if len(perNode) < 2 {
+		return nil
+	}
+	return perNode
 }

@@ -110,7 +110,7 @@ func (b *bencher) echo(ctx context.Context) (Result, error) {
 		tokens[i] = echoToken(i)
 	}
 	cpu := startCPUMeter(pid)
-	l := drive(ctx, b.heartbeatCalls(url, tokens), b.cfg.Duration, b.cfg.Rate)
+	l := drive(ctx, b.heartbeatCalls([]string{url}, tokens), b.cfg.Duration, b.cfg.Rate)
 	serverCPU := cpu.perOp(l.ops)
 	b.closeClients()
 	for _, msg := range l.firstErrors {

@@ -17,7 +17,8 @@ const fanoutLimit = 5 * time.Minute
 
 // fanout measures many workers on one execution, the common fan-out shape: one run's first decision
 // schedules Activities activity tasks, then Workers workers take and complete them through the SDK client
-// with retries off, each polling again as soon as it has completed a task. Ops counts completed tasks;
+// with retries off, each polling again as soon as it has completed a task; with several nodes the workers
+// are bound to them round-robin. Ops counts completed tasks;
 // OpsPerSec is completions per second from the moment the decision was acknowledged to the last
 // completion; the latency figures are of the polls that returned a task.
 func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
@@ -54,7 +55,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 	}
 	b.logf("fanout: %d activities scheduled in run %s; %d workers take them", n, aws.ToString(run.RunId), b.cfg.Workers)
 
-	c := b.loadClient(srv.url)
+	cs := b.loadClients(srv)
 	var (
 		completed atomic.Int64
 		errs      atomic.Int64
@@ -72,11 +73,12 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 		}
 		mu.Unlock()
 	}
-	cpu := startCPUMeter(srv.pid())
+	cpu := startCPUMeter(srv.pids()...)
 	start := time.Now()
 	runCtx, cancel := context.WithTimeout(ctx, fanoutLimit)
 	defer cancel()
 	for w := range b.cfg.Workers {
+		c := cs[w%len(cs)]
 		wg.Go(func() {
 			identity := aws.String(fmt.Sprintf("worker-%d", w))
 			var mine []time.Duration
@@ -115,7 +117,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 		})
 	}
 	wg.Wait()
-	serverCPU := cpu.perOp(completed.Load())
+	serverCPU, nodeCPU := cpu.perOp(completed.Load()), cpu.perNode(completed.Load())
 	for _, msg := range firstErr {
 		b.logf("fanout: error: %s", msg)
 	}
@@ -127,7 +129,7 @@ func (b *bencher) fanout(ctx context.Context, srv *server) (Result, error) {
 	r := Result{
 		Workload: WorkloadFanout, Client: ClientSDK, Workers: b.cfg.Workers, Ops: done, Tasks: n,
 		Elapsed: last.Sub(start), P50: s.P50, P99: s.P99, Max: s.Max,
-		Errors: errs.Load() + int64(n) - done, ServerCPU: serverCPU,
+		Errors: errs.Load() + int64(n) - done, ServerCPU: serverCPU, NodeCPU: several(nodeCPU),
 	}
 	if r.Elapsed > 0 {
 		r.OpsPerSec = float64(done) / r.Elapsed.Seconds()

@@ -10,7 +10,8 @@ import (
 const heartbeatHold = "3600"
 
 // heartbeat gives each worker one started activity task and has it heartbeat, as fast as it can or at its
-// share of the rate, for the configured duration. For heartbeat-auth the server has access control on
+// share of the rate, for the configured duration; with several nodes the workers are bound to them
+// round-robin. For heartbeat-auth the server has access control on
 // (startServer) and the raw client signs each request; the SDK client, setup included, always signs with the
 // bench's key.
 func (b *bencher) heartbeat(ctx context.Context, srv *server, workload string) (Result, error) {
@@ -25,13 +26,13 @@ func (b *bencher) heartbeat(ctx context.Context, srv *server, workload string) (
 	if err != nil {
 		return Result{}, fmt.Errorf("start tasks: %w", err)
 	}
-	cpu := startCPUMeter(srv.pid())
-	calls := b.heartbeatCalls(srv.url, held.tokens)
+	cpu := startCPUMeter(srv.pids()...)
+	calls := b.heartbeatCalls(srv.urls, held.tokens)
 	if workload == WorkloadHeartbeatAuth {
-		calls = b.signedHeartbeatCalls(srv.url, held.tokens)
+		calls = b.signedHeartbeatCalls(srv.urls, held.tokens)
 	}
 	l := drive(ctx, calls, b.cfg.Duration, b.cfg.Rate)
-	serverCPU := cpu.perOp(l.ops)
+	serverCPU, nodeCPU := cpu.perOp(l.ops), cpu.perNode(l.ops)
 	for _, msg := range l.firstErrors {
 		b.logf("%s: error: %s", workload, msg)
 	}
@@ -39,6 +40,6 @@ func (b *bencher) heartbeat(ctx context.Context, srv *server, workload string) (
 		e.terminate(ctx, held.runs)
 	}
 	r := l.result(workload, b.cfg.Client, b.cfg.Workers)
-	r.ServerCPU = serverCPU
+	r.ServerCPU, r.NodeCPU = serverCPU, several(nodeCPU)
 	return r, ctx.Err()
 }

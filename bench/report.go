@@ -13,8 +13,19 @@ import (
 // peak RSS, the recovery's listening time and task count, the server's logged errors.
 func (r Result) Extra() string {
 	var parts []string
+	if r.Nodes > 1 {
+		parts = append(parts, fmt.Sprintf("%d nodes", r.Nodes))
+	}
 	if r.ServerCPU > 0 {
-		parts = append(parts, fmt.Sprintf("server CPU %.1f µs/op", float64(r.ServerCPU)/float64(time.Microsecond)))
+		cpu := fmt.Sprintf("server CPU %.1f µs/op", us(r.ServerCPU))
+		if len(r.NodeCPU) > 1 {
+			each := make([]string, len(r.NodeCPU))
+			for i, d := range r.NodeCPU {
+				each[i] = fmt.Sprintf("%.1f", us(d))
+			}
+			cpu += " (" + strings.Join(each, " + ") + ")"
+		}
+		parts = append(parts, cpu)
 	}
 	if r.DBCPU > 0 {
 		parts = append(parts, fmt.Sprintf("PostgreSQL CPU %.1f µs/op", float64(r.DBCPU)/float64(time.Microsecond)))
@@ -46,6 +57,10 @@ func (r Result) Extra() string {
 		parts = append(parts, "latency = start call to completion ack")
 	case WorkloadFanout:
 		parts = append(parts, fmt.Sprintf("ops = tasks taken and completed of one run of %d; latency = polls that got a task", r.Tasks))
+	case WorkloadFailover:
+		parts = append(parts, fmt.Sprintf("latency = lateness of the killed node's timeouts due after the kill "+
+			"(%d timeouts, %d partitions); kill to its first timeout fired elsewhere %s; %d tasks; lease %v",
+			r.Ops, r.Partitions, formatDuration(r.Elapsed), r.Tasks, failoverLease))
 	case WorkloadRecovery:
 		parts = append(parts, fmt.Sprintf("latency = process start to first answer; %d open tasks; log line at %s",
 			r.Tasks, formatDuration(r.Listening)))
@@ -105,7 +120,10 @@ type jsonResult struct {
 	PeakRSS        int64        `json:"peakRssBytes,omitempty"`
 	ListeningMs    float64      `json:"listeningMs,omitempty"`
 	ServerErrors   int64        `json:"serverErrors,omitempty"`
+	Nodes          int          `json:"nodes,omitempty"`
+	Partitions     int          `json:"partitions,omitempty"`
 	ServerCPUUs    float64      `json:"serverCpuMicrosPerOp,omitempty"`
+	NodeCPUUs      []float64    `json:"nodeCpuMicrosPerOp,omitempty"`
 	DBCPUUs        float64      `json:"dbCpuMicrosPerOp,omitempty"`
 	Runs           []jsonResult `json:"runs,omitempty"`
 }
@@ -116,8 +134,12 @@ func toJSON(r Result) jsonResult {
 		OpsPerSec: r.OpsPerSec, P50Ms: ms(r.P50), P99Ms: ms(r.P99), MaxMs: ms(r.Max), Errors: r.Errors,
 		Extra: r.Extra(), EchoRatio: r.EchoRatio, HeartbeatRatio: r.HeartbeatRatio, Tasks: r.Tasks, DueRate: r.DueRate, PeakRSS: r.PeakRSS,
 		ListeningMs: ms(r.Listening), ServerErrors: r.ServerErrors,
+		Nodes: r.Nodes, Partitions: r.Partitions,
 		ServerCPUUs: float64(r.ServerCPU) / float64(time.Microsecond),
 		DBCPUUs:     float64(r.DBCPU) / float64(time.Microsecond),
+	}
+	for _, d := range r.NodeCPU {
+		j.NodeCPUUs = append(j.NodeCPUUs, us(d))
 	}
 	for _, x := range r.Runs {
 		j.Runs = append(j.Runs, toJSON(x))
@@ -140,6 +162,8 @@ func WriteJSON(w io.Writer, results []Result) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 func formatRate(r float64) string {
 	if r == 0 {

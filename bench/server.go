@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,8 @@ var listenPattern = regexp.MustCompile(`addr=(\S+)`)
 // server is the SWF endpoint of one run: external (only a URL), in-process (a node and its listener), or a
 // child process.
 type server struct {
-	url  string
+	url  string   // the first node's
+	urls []string // every node's, url first
 	db   string
 	errs *logCounter
 
@@ -52,13 +54,37 @@ type server struct {
 	exe   string
 	hold  time.Duration
 	child *child
+	// more are the nodes after the first, and nodeIDs the node ids of all, when the bench started several
+	// on one PostgreSQL database.
+	more    []*child
+	nodeIDs []string
+}
+
+// children are the server's processes, first node first.
+func (s *server) children() []*child {
+	if s.child == nil {
+		return nil
+	}
+	return append([]*child{s.child}, s.more...)
+}
+
+// pids are the server's process ids, one per node: see pid.
+func (s *server) pids() []int {
+	if len(s.more) == 0 {
+		return []int{s.pid()}
+	}
+	var pids []int
+	for _, c := range s.children() {
+		pids = append(pids, c.cmd.Process.Pid)
+	}
+	return pids
 }
 
 // startServer returns the run's endpoint: the configured one, or a fresh openswf on its own database.
 func (b *bencher) startServer(ctx context.Context, workload string) (*server, error) {
 	s := &server{errs: &logCounter{}}
 	if b.cfg.Endpoint != "" {
-		s.url = b.cfg.Endpoint
+		s.url, s.urls = b.cfg.Endpoint, []string{b.cfg.Endpoint}
 		return s, nil
 	}
 	s.db = b.cfg.DB
@@ -75,7 +101,9 @@ func (b *bencher) startServer(ctx context.Context, workload string) (*server, er
 	}
 	auth := workload == WorkloadHeartbeatAuth
 	if b.cfg.ServerExec == "" {
-		return s, s.startInProcess(ctx, b.cfg.PollHold, auth)
+		err := s.startInProcess(ctx, b.cfg.PollHold, auth)
+		s.urls = []string{s.url}
+		return s, err
 	}
 	s.exe, s.hold = b.cfg.ServerExec, b.cfg.PollHold
 	var extra []string
@@ -86,16 +114,36 @@ func (b *bencher) startServer(ctx context.Context, workload string) (*server, er
 		}
 		extra = []string{"--auth", file}
 	}
-	c, err := startChild(ctx, s.exe, s.db, "127.0.0.1:0", s.hold, s.errs, extra...)
-	if err != nil {
-		return nil, err
+	if workload == WorkloadFailover {
+		extra = append(extra, "--lease", failoverLease.String())
 	}
-	addr, _, err := c.waitListening(ctx, startTimeout)
-	if err != nil {
-		c.kill()
-		return nil, err
+	// The nodes start one after another, so that each finds the others registered and the timer leases
+	// settle into equal shares from the start.
+	for i := range b.cfg.Nodes {
+		args := extra
+		if isPostgres(s.db) {
+			id := fmt.Sprintf("bench%d", i+1)
+			s.nodeIDs = append(s.nodeIDs, id)
+			args = append(slices.Clone(extra), "--node-id", id)
+		}
+		c, err := startChild(ctx, s.exe, s.db, "127.0.0.1:0", s.hold, s.errs, args...)
+		if err != nil {
+			s.stop()
+			return nil, err
+		}
+		addr, _, err := c.waitListening(ctx, startTimeout)
+		if err != nil {
+			c.kill()
+			s.stop()
+			return nil, err
+		}
+		if i == 0 {
+			s.child, s.url = c, "http://"+addr
+		} else {
+			s.more = append(s.more, c)
+		}
+		s.urls = append(s.urls, "http://"+addr)
 	}
-	s.child, s.url = c, "http://"+addr
 	return s, nil
 }
 
@@ -166,7 +214,14 @@ func (s *server) peakRSS() int64 {
 func (s *server) stop() error {
 	switch {
 	case s.child != nil:
-		return s.child.stop()
+		// Several nodes stop at once: one after another, each would wait for the others' leases.
+		errs := make([]error, len(s.more)+1)
+		var wg sync.WaitGroup
+		for i, c := range s.children() {
+			wg.Go(func() { errs[i] = c.stop() })
+		}
+		wg.Wait()
+		return errors.Join(errs...)
 	case s.node != nil:
 		// Release long polls first so that Shutdown does not wait out their hold.
 		s.node.Engine.Close()

@@ -21,7 +21,10 @@ const (
 
 // env is one run's domain with one workflow type and one activity type, registered through the SDK.
 type env struct {
-	c       *swf.Client
+	c *swf.Client
+	// spread, when set, are clients of several nodes: startTasks binds its starters, deciders and pollers
+	// to them round-robin instead of using c.
+	spread  []*swf.Client
 	logf    func(format string, args ...any)
 	domain  string
 	wfType  *types.WorkflowType
@@ -139,12 +142,13 @@ func (e *env) startTasks(ctx context.Context, plan taskPlan) (*heldTasks, error)
 		}
 		return nil
 	})
-	for range setupStarters {
+	for j := range setupStarters {
+		c := e.client(j)
 		g.do(func(ctx context.Context) error {
 			for i := range next {
 				size := min(per, plan.tasks-i*per)
 				id := fmt.Sprintf("w-%07d", i)
-				out, err := e.c.StartWorkflowExecution(ctx, &swf.StartWorkflowExecutionInput{
+				out, err := c.StartWorkflowExecution(ctx, &swf.StartWorkflowExecutionInput{
 					Domain: aws.String(e.domain), WorkflowId: aws.String(id), WorkflowType: e.wfType,
 					Input: aws.String(strconv.Itoa(size)),
 				})
@@ -157,10 +161,11 @@ func (e *env) startTasks(ctx context.Context, plan taskPlan) (*heldTasks, error)
 		})
 	}
 	// Deciders: the first decision task of each execution schedules its activities.
-	for range setupDeciders {
+	for j := range setupDeciders {
+		c := e.client(j)
 		g.do(func(ctx context.Context) error {
 			for decided.Load() < int64(nwf) {
-				dt, err := e.c.PollForDecisionTask(ctx, &swf.PollForDecisionTaskInput{
+				dt, err := c.PollForDecisionTask(ctx, &swf.PollForDecisionTaskInput{
 					Domain: aws.String(e.domain), TaskList: &types.TaskList{Name: aws.String(decisionList)},
 					Identity: aws.String("bench-setup"),
 				})
@@ -183,7 +188,7 @@ func (e *env) startTasks(ctx context.Context, plan taskPlan) (*heldTasks, error)
 						})
 					}
 				}
-				if _, err := e.c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{
+				if _, err := c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{
 					TaskToken: dt.TaskToken, Decisions: ds,
 				}); err != nil {
 					return stopped(ctx, fmt.Errorf("respond decision task completed: %w", err))
@@ -196,10 +201,11 @@ func (e *env) startTasks(ctx context.Context, plan taskPlan) (*heldTasks, error)
 		})
 	}
 	// Pollers: take every task; the last one ends the setup.
-	for range setupPollers {
+	for j := range setupPollers {
+		c := e.client(j)
 		g.do(func(ctx context.Context) error {
 			for started.Load() < int64(plan.tasks) {
-				at, err := e.c.PollForActivityTask(ctx, &swf.PollForActivityTaskInput{
+				at, err := c.PollForActivityTask(ctx, &swf.PollForActivityTaskInput{
 					Domain: aws.String(e.domain), TaskList: &types.TaskList{Name: aws.String(activityList)},
 					Identity: aws.String("bench-setup"),
 				})
@@ -249,6 +255,14 @@ func (e *env) startTasks(ctx context.Context, plan taskPlan) (*heldTasks, error)
 		return nil, fmt.Errorf("started %d activity tasks, want %d", got, plan.tasks)
 	}
 	return held, nil
+}
+
+// client is the i-th setup worker's client.
+func (e *env) client(i int) *swf.Client {
+	if len(e.spread) == 0 {
+		return e.c
+	}
+	return e.spread[i%len(e.spread)]
 }
 
 // startInput is the input of the WorkflowExecutionStarted event among events: the number of activities the

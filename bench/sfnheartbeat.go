@@ -23,7 +23,7 @@ func (b *bencher) sfnHeartbeat(ctx context.Context, srv *server) (Result, error)
 		return Result{}, fmt.Errorf("start tasks: %w", err)
 	}
 	cpu := startCPUMeter(srv.pid())
-	l := drive(ctx, b.apiHeartbeatCalls(apiSFN, srv.url, held.tokens), b.cfg.Duration, b.cfg.Rate)
+	l := drive(ctx, b.apiHeartbeatCalls(apiSFN, srv.urls, held.tokens), b.cfg.Duration, b.cfg.Rate)
 	serverCPU := cpu.perOp(l.ops)
 	for _, msg := range l.firstErrors {
 		b.logf("sfn-heartbeat: error: %s", msg)

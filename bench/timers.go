@@ -128,6 +128,16 @@ func (r *runTimeouts) complete() bool {
 // readTimeouts reads each run's history until every scheduled activity has its timeout, re-reading the
 // incomplete ones each second until giveUp.
 func (e *env) readTimeouts(ctx context.Context, runs []types.WorkflowExecution, giveUp time.Time) (*timeouts, error) {
+	got, err := e.readRunsTimeouts(ctx, runs, giveUp)
+	if err != nil {
+		return nil, err
+	}
+	return mergeTimeouts(got), nil
+}
+
+// readRunsTimeouts is readTimeouts run by run: got[i] is what the history of runs[i] says, nil if it could
+// not be read.
+func (e *env) readRunsTimeouts(ctx context.Context, runs []types.WorkflowExecution, giveUp time.Time) ([]*runTimeouts, error) {
 	got := make([]*runTimeouts, len(runs))
 	for {
 		var todo []int
@@ -151,13 +161,18 @@ func (e *env) readTimeouts(ctx context.Context, runs []types.WorkflowExecution, 
 		if missing == 0 || time.Now().After(giveUp) {
 			break
 		}
-		e.logf("timers: %d executions still lack timeouts; reading them again", missing)
+		e.logf("%d executions still lack timeouts; reading them again", missing)
 		select {
 		case <-time.After(time.Second):
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
+	return got, nil
+}
+
+// mergeTimeouts gathers the timeouts of runs, sorted.
+func mergeTimeouts(got []*runTimeouts) *timeouts {
 	t := &timeouts{}
 	for _, r := range got {
 		if r == nil {
@@ -170,7 +185,7 @@ func (e *env) readTimeouts(ctx context.Context, runs []types.WorkflowExecution, 
 	}
 	sortTimes(t.deadlines)
 	sortTimes(t.fired)
-	return t, nil
+	return t
 }
 
 // readHistories reads the histories of runs[i] for i in which, historyReaders at a time, into got[i].

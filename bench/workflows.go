@@ -19,7 +19,8 @@ func workflowsLimit(k int) time.Duration { return 2*time.Minute + time.Duration(
 
 // workflows runs Workflows executions of one decision, one activity and a completion. A quarter of the
 // workers start executions (paced by Rate when set), half of them decide, the rest take and complete the
-// activity tasks; all calls go through the SDK client with retries off. A workflow's latency runs from the
+// activity tasks; all calls go through the SDK client with retries off. With several nodes each starter,
+// decider and worker is bound to one of them, round-robin. A workflow's latency runs from the
 // moment its StartWorkflowExecution call is made to the acknowledgement of the decision that completes it.
 func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 	k := b.cfg.Workflows
@@ -27,7 +28,7 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	c := b.loadClient(srv.url)
+	cs := b.loadClients(srv)
 	deciders := max(1, b.cfg.Workers/2)
 	workers := max(1, b.cfg.Workers-deciders)
 	starters := max(1, b.cfg.Workers/4)
@@ -65,7 +66,7 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 		}
 	}
 
-	cpu := startCPUMeter(srv.pid())
+	cpu := startCPUMeter(srv.pids()...)
 	// Starters take indexes from a dispatcher that paces them when a rate is set.
 	next := make(chan int)
 	wg.Go(func() {
@@ -84,7 +85,8 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 			}
 		}
 	})
-	for range starters {
+	for j := range starters {
+		c := cs[j%len(cs)]
 		wg.Go(func() {
 			for i := range next {
 				startAt[i] = time.Now()
@@ -99,7 +101,8 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 			}
 		})
 	}
-	for range deciders {
+	for j := range deciders {
+		c := cs[j%len(cs)]
 		wg.Go(func() {
 			for runCtx.Err() == nil {
 				dt, err := c.PollForDecisionTask(runCtx, &swf.PollForDecisionTaskInput{
@@ -138,7 +141,8 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 			}
 		})
 	}
-	for range workers {
+	for j := range workers {
+		c := cs[j%len(cs)]
 		wg.Go(func() {
 			for runCtx.Err() == nil {
 				at, err := c.PollForActivityTask(runCtx, &swf.PollForActivityTaskInput{
@@ -180,7 +184,7 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 			completed++
 		}
 	}
-	serverCPU := cpu.perOp(completed)
+	serverCPU, nodeCPU := cpu.perOp(completed), cpu.perNode(completed)
 	for _, msg := range firstErr {
 		b.logf("workflows: error: %s", msg)
 	}
@@ -205,7 +209,7 @@ func (b *bencher) workflows(ctx context.Context, srv *server) (Result, error) {
 		P50: s.P50, P99: s.P99, Max: s.Max,
 		// Every call that failed, and every execution that did not complete for another reason.
 		Errors:    errs.Load() + int64(k-s.Count) - lost.Load(),
-		ServerCPU: serverCPU,
+		ServerCPU: serverCPU, NodeCPU: several(nodeCPU),
 	}
 	if s.Count > 0 {
 		r.Elapsed = last.Sub(first)

@@ -45,6 +45,7 @@ func runBench(ctx context.Context, args []string, out, logw io.Writer) error {
 	fs.IntVar(&cfg.Loops, "loops", bench.DefaultLoops, "loops of 20 Pass/Choice states in each execution of sfn-transitions")
 	fs.IntVar(&cfg.Items, "items", bench.DefaultItems, "items of sfn-map's Map, each an activity task")
 	fs.IntVar(&cfg.Runs, "runs", 1, "runs of each workload; the figures are their medians")
+	fs.IntVar(&cfg.Nodes, "nodes", 0, "server processes sharing the run's fresh PostgreSQL schema, the load's workers bound to them round-robin (needs a postgres:// --db and --server-exec; default 1, 2 for failover)")
 	writeAuth := fs.String("write-auth", "", "write the access control file of heartbeat-auth's servers to this file and exit (for `openswf serve --auth FILE` with --endpoint)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process to the file (with --server-exec= it includes the server)")

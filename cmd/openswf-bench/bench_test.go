@@ -59,3 +59,12 @@ func TestRunBench_WriteAuth(t *testing.T) {
 		t.Errorf("output %q, want none", out.String())
 	}
 }
+
+// --nodes above 1 is refused without a PostgreSQL --db, before anything starts.
+func TestRunBench_NodesNeedPostgres(t *testing.T) {
+	var out, log bytes.Buffer
+	err := runBench(t.Context(), []string{"--workload", "heartbeat", "--nodes", "2", "--server-exec", "/bin/false"}, &out, &log)
+	if err == nil || !strings.Contains(err.Error(), "postgres:// --db") {
+		t.Errorf("runBench(--nodes 2 on SQLite) = %v, want an error asking for a postgres:// --db", err)
+	}
+}
