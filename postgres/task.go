@@ -103,51 +103,51 @@ func (s *Store) LoadPendingTasks(ctx context.Context, fn func(openswf.PendingTas
 }
 
 func (s *Store) loadPendingActivities(ctx context.Context, fn func(openswf.PendingTask) error) error {
-	lastRun, lastID := "", int64(-1<<63)
-	for {
-		rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+` FROM activities
+	return pages(func(last *openswf.ActivityTask, more bool) (pgx.Rows, error) {
+		lastRun, lastID := "", int64(-1<<63)
+		if more {
+			lastRun, lastID = last.RunID, last.ScheduledID
+		}
+		return s.pool.Query(ctx, "SELECT "+activityColumns+` FROM activities
 			WHERE started_id = 0 AND (run_id, scheduled_id) > ($1, $2)
 			ORDER BY run_id, scheduled_id LIMIT $3`, lastRun, lastID, loadChunk)
-		if err != nil {
-			return unavailable(err)
-		}
-		chunk, err := pgx.CollectRows(rows, scanActivity)
-		if err != nil {
-			return unavailable(err)
-		}
-		for _, a := range chunk {
-			if err := fn(pendingActivity(a)); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < loadChunk {
-			return nil
-		}
-		lastRun, lastID = chunk[len(chunk)-1].RunID, chunk[len(chunk)-1].ScheduledID
-	}
+	}, scanActivity, func(a *openswf.ActivityTask) error { return fn(pendingActivity(a)) })
 }
 
 func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.PendingTask) error) error {
-	lastRun := ""
-	for {
-		rows, err := s.pool.Query(ctx, `SELECT run_id, state FROM executions
+	return pages(func(last openswf.PendingTask, more bool) (pgx.Rows, error) {
+		lastRun := ""
+		if more {
+			lastRun = last.RunID
+		}
+		return s.pool.Query(ctx, `SELECT run_id, state FROM executions
 			WHERE decision_task_list IS NOT NULL AND run_id > $1 ORDER BY run_id LIMIT $2`, lastRun, loadChunk)
+	}, scanPendingDecision, fn)
+}
+
+// pages reads a query in keyset pages of loadChunk rows: page returns the rows after last (more is false
+// for the first page, whose last is the zero value), and each row, scanned, goes to fn.
+func pages[T any](page func(last T, more bool) (pgx.Rows, error), scan pgx.RowToFunc[T], fn func(T) error) error {
+	var last T
+	more := false
+	for {
+		rows, err := page(last, more)
 		if err != nil {
 			return unavailable(err)
 		}
-		chunk, err := pgx.CollectRows(rows, scanPendingDecision)
+		chunk, err := pgx.CollectRows(rows, scan)
 		if err != nil {
 			return unavailable(err)
 		}
-		for _, t := range chunk {
-			if err := fn(t); err != nil {
+		for _, v := range chunk {
+			if err := fn(v); err != nil {
 				return err
 			}
 		}
 		if len(chunk) < loadChunk {
 			return nil
 		}
-		lastRun = chunk[len(chunk)-1].RunID
+		last, more = chunk[len(chunk)-1], true
 	}
 }
 
@@ -170,27 +170,13 @@ func (s *Store) loadTimers(ctx context.Context, part int, fn func(openswf.Timer)
 		query = `SELECT run_id, kind, id, domain, due FROM timers
 			WHERE $1 < 0 AND (run_id, kind, id) > ($2, $3, $4) ORDER BY run_id, kind, id LIMIT $5`
 	}
-	lastRun, lastKind, lastID := "", "", int64(-1<<63)
-	for {
-		rows, err := s.pool.Query(ctx, query, part, lastRun, lastKind, lastID, loadChunk)
-		if err != nil {
-			return unavailable(err)
+	return pages(func(last openswf.Timer, more bool) (pgx.Rows, error) {
+		lastRun, lastKind, lastID := "", "", int64(-1<<63)
+		if more {
+			lastRun, lastKind, lastID = last.RunID, string(last.Kind), last.ID
 		}
-		chunk, err := pgx.CollectRows(rows, scanTimer)
-		if err != nil {
-			return unavailable(err)
-		}
-		for _, t := range chunk {
-			if err := fn(t); err != nil {
-				return err
-			}
-		}
-		if len(chunk) < loadChunk {
-			return nil
-		}
-		last := chunk[len(chunk)-1]
-		lastRun, lastKind, lastID = last.RunID, string(last.Kind), last.ID
-	}
+		return s.pool.Query(ctx, query, part, lastRun, lastKind, lastID, loadChunk)
+	}, scanTimer, fn)
 }
 
 // CountOpenTasks counts the open tasks of every domain by kind and state.
