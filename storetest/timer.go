@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +10,30 @@ import (
 )
 
 func testTimers(t *testing.T, newStore func(t *testing.T) openswf.Store) {
+	t.Run("LoadManyPages", func(t *testing.T) {
+		// More timers than a store reads in one page (1,000 in both stores), in three runs: each loaded
+		// once.
+		s := newStore(t)
+		var want []openswf.Timer
+		for _, id := range []string{"run1", "run2", "run3"} {
+			x := newExecution("d1", "wf-"+id, id)
+			tr := startTransition(x)
+			for i := range 850 {
+				tr.PutTimers = append(tr.PutTimers, timer(x, openswf.TimerUser, int64(i), at(time.Duration(i)*time.Second)))
+			}
+			mustApply(t, s, tr)
+			want = append(want, tr.PutTimers...)
+		}
+		got := mustTimers(t, s)
+		if len(got) != len(want) {
+			t.Fatalf("LoadTimers: %d timers, want %d", len(got), len(want))
+		}
+		slices.SortFunc(want, func(a, b openswf.Timer) int { return compareTimerKeys(a.TimerKey, b.TimerKey) })
+		if d := diff(want, got); d != "" {
+			t.Errorf("LoadTimers (-want +got):\n%s", d)
+		}
+	})
+
 	t.Run("PutReplaceDelete", func(t *testing.T) {
 		s := newStore(t)
 		x := newExecution("d1", "wf1", "run1")
