@@ -34,24 +34,34 @@ func TestCluster_TaskScheduledOnOneNodeReachesPollerOnAnother(t *testing.T) {
 	rounds := *matchRounds
 	var lat []time.Duration
 	for i := range rounds {
+		id := fmt.Sprintf("match-%03d", i)
 		got := make(chan time.Time, 1)
 		errc := make(chan error, 1)
 		go func() {
 			out, err := cb.PollForDecisionTask(t.Context(), &swf.PollForDecisionTaskInput{Domain: aws.String(clusterDomain),
 				TaskList: &types.TaskList{Name: aws.String(clusterDecisions)}})
-			if err != nil {
+			at := time.Now()
+			switch {
+			case err != nil:
 				errc <- err
-				return
-			}
-			if aws.ToString(out.TaskToken) == "" {
+			case aws.ToString(out.TaskToken) == "":
 				errc <- fmt.Errorf("poll on node B answered empty")
-				return
+			case aws.ToString(out.WorkflowExecution.WorkflowId) != id:
+				errc <- fmt.Errorf("poll on node B got %s's task, want %s's", aws.ToString(out.WorkflowExecution.WorkflowId), id)
+			default:
+				// Closed at once, so that no decision task of this run comes back later.
+				_, err = cb.RespondDecisionTaskCompleted(t.Context(), &swf.RespondDecisionTaskCompletedInput{TaskToken: out.TaskToken,
+					Decisions: []types.Decision{{DecisionType: types.DecisionTypeCompleteWorkflowExecution}}})
+				if err != nil {
+					errc <- err
+					return
+				}
+				got <- at
 			}
-			got <- time.Now()
 		}()
 		time.Sleep(100 * time.Millisecond) // the poll is parked on B, its list empty
 		sent := time.Now()
-		clusterStart(t, ca, fmt.Sprintf("match-%02d", i))
+		clusterStart(t, ca, id)
 		select {
 		case at := <-got:
 			lat = append(lat, at.Sub(sent))
