@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/openswf/openswf"
@@ -14,11 +15,34 @@ import (
 // loadTimersTimeout bounds the load of the timers of partitions a node has just taken.
 const loadTimersTimeout = time.Minute
 
+// timerLoads runs the loads of partitions' timers beside the lease loop, and lets Close end and wait for
+// them before the store closes.
+type timerLoads struct {
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   *sync.WaitGroup
+}
+
+// start loads the timers of parts in a goroutine of its own.
+func (l *timerLoads) start(pg *postgres.Store, eng *engine.Engine, parts []int, log *slog.Logger) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		loadTimers(l.ctx, pg, eng, parts, log)
+	}()
+}
+
+// wait ends the loads under way and waits for them.
+func (l *timerLoads) wait() {
+	l.stop()
+	l.wg.Wait()
+}
+
 // loadTimers puts the timers of the partitions a node has just taken in its engine's queue; overdue ones
 // fire at once.
-func loadTimers(pg *postgres.Store, eng *engine.Engine, parts []int, log *slog.Logger) {
+func loadTimers(ctx context.Context, pg *postgres.Store, eng *engine.Engine, parts []int, log *slog.Logger) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), loadTimersTimeout)
+	ctx, cancel := context.WithTimeout(ctx, loadTimersTimeout)
 	defer cancel()
 	n := 0
 	err := pg.LoadTimersIn(ctx, parts, func(t openswf.Timer) error {
@@ -27,6 +51,9 @@ func loadTimers(pg *postgres.Store, eng *engine.Engine, parts []int, log *slog.L
 		return nil
 	})
 	if err != nil {
+		if ctx.Err() != nil && n == 0 {
+			return // the node is closing
+		}
 		log.Error("load the timers of the partitions taken; they fire when the lease is taken again", "partitions", parts, "error", err)
 		return
 	}
@@ -38,6 +65,7 @@ type notices struct {
 	pg     *postgres.Store
 	eng    *engine.Engine
 	leases *postgres.Leases
+	loads  *timerLoads
 	log    *slog.Logger
 }
 
@@ -56,7 +84,7 @@ func (n notices) RegistryChanged(domain string, kind openswf.TypeKind, name, ver
 func (n notices) Resync() {
 	n.eng.Resync()
 	parts, _ := n.leases.Held()
-	go loadTimers(n.pg, n.eng, parts, n.log)
+	n.loads.start(n.pg, n.eng, parts, n.log)
 }
 
 // registerStoreMetrics exposes a PostgreSQL node's store and lease figures.

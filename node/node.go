@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openswf/openswf"
@@ -76,6 +77,7 @@ type Node struct {
 	// SQLite.
 	leases        *postgres.Leases
 	stopListening context.CancelFunc
+	loads         *timerLoads
 	api           http.Handler // the AWS JSON APIs
 	scrape        http.Handler // Metrics' handler
 	handler       http.Handler
@@ -127,11 +129,13 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	var eng *engine.Engine
 	pg, shared := store.(*postgres.Store)
 	var leases *postgres.Leases
+	loads := &timerLoads{wg: &sync.WaitGroup{}}
+	loads.ctx, loads.stop = context.WithCancel(context.Background())
 	if shared {
 		leases = pg.NewLeases(postgres.LeaseOptions{Lease: cfg.Lease, Logger: cfg.Logger, Gained: func(parts []int) {
 			// Not in the lease loop: a large partition's timers take a while to read, and renewals
 			// must not wait for them.
-			go loadTimers(pg, eng, parts, cfg.Logger)
+			loads.start(pg, eng, parts, cfg.Logger)
 		}})
 		eopts.Cluster = leases
 		registerStoreMetrics(reg, pg, leases)
@@ -167,11 +171,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	states.Start()
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,
-		access: access, leases: leases}
+		access: access, leases: leases, loads: loads}
 	if shared {
 		lctx, stop := context.WithCancel(context.Background())
 		n.stopListening = stop
-		if err := pg.Listen(lctx, notices{pg: pg, eng: eng, leases: leases, log: cfg.Logger}, cfg.Logger); err != nil {
+		if err := pg.Listen(lctx, notices{pg: pg, eng: eng, leases: leases, loads: loads, log: cfg.Logger}, cfg.Logger); err != nil {
 			stop()
 			states.Close()
 			eng.Close()
@@ -417,5 +421,6 @@ func (n *Node) Close() error {
 		n.leases.Close()
 		n.stopListening()
 	}
+	n.loads.wait()
 	return n.Store.Close()
 }

@@ -25,12 +25,6 @@ type hbKey struct {
 	scheduledID, startedID int64
 }
 
-// taskKey identifies an activity task.
-type taskKey struct {
-	runID       string
-	scheduledID int64
-}
-
 // recordHeartbeats records many heartbeats in one statement. The unnest rows are distinct tasks (the
 // writer folds heartbeats of one task into one row first): PostgreSQL updates a row once per statement
 // whatever number of source rows match it. Heartbeat writers are sharded by run, so two heartbeat
@@ -42,7 +36,7 @@ SET heartbeats = a.heartbeats + v.n, last_heartbeat = v.at, details = COALESCE(v
 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])
 	AS v(run_id, scheduled_id, started_id, n, at, details)
 WHERE a.run_id = v.run_id AND a.scheduled_id = v.scheduled_id AND a.started_id = v.started_id AND a.started_id > 0
-RETURNING a.run_id, a.scheduled_id, a.cancel_requested`
+RETURNING a.run_id, a.scheduled_id, a.started_id, a.cancel_requested`
 
 // RecordHeartbeat records a heartbeat on a started activity task. It returns once the heartbeat is
 // committed, with the task's cancel-requested flag, or openswf.ErrNotFound if the run has no open task of
@@ -124,7 +118,7 @@ func (s *Store) commitHeartbeats(batch []*hbOp) {
 		runs[i], sched[i], started[i], counts[i], ats[i], details[i] = k.runID, k.scheduledID, k.startedID, f.n, f.at, f.details
 	}
 
-	var cancel map[taskKey]bool
+	var cancel map[hbKey]bool
 	var err error
 	for attempt := 1; ; attempt++ {
 		cancel, err = s.tryHeartbeats(runs, sched, started, counts, ats, details)
@@ -144,7 +138,7 @@ func (s *Store) commitHeartbeats(batch []*hbOp) {
 	}
 	s.nhbs.Add(int64(len(batch)))
 	for _, o := range batch {
-		c, ok := cancel[taskKey{o.runID, o.scheduledID}]
+		c, ok := cancel[hbKey{o.runID, o.scheduledID, o.startedID}]
 		if !ok {
 			o.done <- openswf.ErrNotFound
 			continue
@@ -155,18 +149,18 @@ func (s *Store) commitHeartbeats(batch []*hbOp) {
 }
 
 // tryHeartbeats runs recordHeartbeats once and reports the cancel-requested flag of every task it found.
-func (s *Store) tryHeartbeats(runs []string, sched, started, counts, ats []int64, details []*string) (map[taskKey]bool, error) {
+func (s *Store) tryHeartbeats(runs []string, sched, started, counts, ats []int64, details []*string) (map[hbKey]bool, error) {
 	s.roundTrips.Add(1)
 	rows, err := s.pool.Query(context.Background(), recordHeartbeats, runs, sched, started, counts, ats, details)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	found := make(map[taskKey]bool, len(runs))
+	found := make(map[hbKey]bool, len(runs))
 	for rows.Next() {
-		var t taskKey
+		var t hbKey
 		var c bool
-		if err := rows.Scan(&t.runID, &t.scheduledID, &c); err != nil {
+		if err := rows.Scan(&t.runID, &t.scheduledID, &t.startedID, &c); err != nil {
 			return nil, err
 		}
 		found[t] = c

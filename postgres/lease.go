@@ -120,6 +120,10 @@ func (l *Leases) Close() {
 func (l *Leases) close() {
 	close(l.stop)
 	<-l.done
+	// This node stops counting the leases as its own before the database lets another node take them.
+	l.mu.Lock()
+	clear(l.owned)
+	l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	id := l.s.opts.NodeID
@@ -130,9 +134,6 @@ func (l *Leases) close() {
 	if err != nil {
 		l.log.Warn("release timer leases", "error", err)
 	}
-	l.mu.Lock()
-	clear(l.owned)
-	l.mu.Unlock()
 }
 
 // tick is how often the loop looks for partitions to take: often enough that a dead node's partitions

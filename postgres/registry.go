@@ -47,7 +47,7 @@ func (s *Store) UpdateDomain(ctx context.Context, d *openswf.Domain) error {
 	if err != nil {
 		return fmt.Errorf("update domain: %w", err)
 	}
-	err = s.writeBare(ctx, "domain/"+d.Name, func(w *wtx) error {
+	err = s.write(ctx, "domain/"+d.Name, func(w *wtx) error {
 		n, err := w.pipeline(stmt{"UPDATE domains SET status = $1, data = $2 WHERE name = $3", []any{string(d.Status), string(data), d.Name}},
 			s.registryNotice(d.Name, "", "", ""))
 		if err == nil && n[0] == 0 {
@@ -116,7 +116,7 @@ func (s *Store) UpdateType(ctx context.Context, t *openswf.TypeRecord) error {
 	if err != nil {
 		return fmt.Errorf("update type: %w", err)
 	}
-	err = s.writeBare(ctx, "type/"+t.Domain+"/"+t.Name, func(w *wtx) error {
+	err = s.write(ctx, "type/"+t.Domain+"/"+t.Name, func(w *wtx) error {
 		n, err := w.pipeline(stmt{"UPDATE types SET status = $1, data = $2 WHERE domain = $3 AND kind = $4 AND name = $5 AND version = $6",
 			[]any{string(t.Status), string(data), t.Domain, string(t.Kind), t.Name, t.Version}},
 			s.registryNotice(t.Domain, t.Kind, t.Name, t.Version))
@@ -133,7 +133,7 @@ func (s *Store) UpdateType(ctx context.Context, t *openswf.TypeRecord) error {
 
 // DeleteType removes a registered type.
 func (s *Store) DeleteType(ctx context.Context, domain string, kind openswf.TypeKind, name, version string) error {
-	err := s.writeBare(ctx, "type/"+domain+"/"+name, func(w *wtx) error {
+	err := s.write(ctx, "type/"+domain+"/"+name, func(w *wtx) error {
 		n, err := w.pipeline(stmt{"DELETE FROM types WHERE domain = $1 AND kind = $2 AND name = $3 AND version = $4",
 			[]any{domain, string(kind), name, version}}, s.registryNotice(domain, kind, name, version))
 		if err == nil && n[0] == 0 {
@@ -285,8 +285,8 @@ func pick(cond bool, a, b string) string {
 }
 
 // registryNotice is the statement that tells the other nodes a domain (kind empty) or type changed, so
-// that they drop their cached copy when the change commits. (When the change finds nothing to change the
-// notice still goes: a needless drop costs one read.)
+// that they drop their cached copy when the change commits. The ops that send it run in a savepoint, so a
+// change that finds nothing to change takes its notice back with it.
 func (s *Store) registryNotice(domain string, kind openswf.TypeKind, name, version string) stmt {
 	return stmt{notify, []any{[]string{strings.Join([]string{noticeRegistry, s.opts.NodeID, domain, string(kind), name, version}, "\t")}}}
 }

@@ -226,6 +226,8 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 	errs = make([]error, len(batch))
 	for i, o := range batch {
 		savepoint := !o.bare
+		// mark is where this op's SAVEPOINT sits in the prefix; once sent, the prefix is empty.
+		mark := len(w.prefix)
 		if savepoint {
 			w.prefix = append(w.prefix, "SAVEPOINT op")
 		}
@@ -237,6 +239,10 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 			}
 		case isSentinel(errs[i]) && !savepoint:
 			// Nothing was changed: a bare op fails only from a first statement that changed nothing.
+		case isSentinel(errs[i]) && len(w.prefix) > mark:
+			// The op failed before it sent anything: its SAVEPOINT never went, and the previous op's
+			// RELEASE, before it in the prefix, must still go. Nothing to roll back.
+			w.prefix = w.prefix[:mark]
 		case isSentinel(errs[i]):
 			w.prefix = w.prefix[:0]
 			if _, err := w.pipeline(stmt{sql: "ROLLBACK TO SAVEPOINT op"}, stmt{sql: "RELEASE SAVEPOINT op"}); err != nil {
