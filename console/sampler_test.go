@@ -23,9 +23,9 @@ openswf_heartbeats_total %g
 openswf_requests_total{op="ListDomains",fault=""} %g
 openswf_requests_total{op="ListDomains",fault="UnknownResourceFault"} %g
 openswf_requests_total{op="odd \"op\"\\n",fault=""} 1
-openswf_open_activity_tasks{state="SCHEDULED"} 2
-openswf_open_activity_tasks{state="STARTED"} 5
-openswf_open_decision_tasks{state="SCHEDULED"} 1
+openswf_open_activity_tasks{state="scheduled"} 2
+openswf_open_activity_tasks{state="started"} 5
+openswf_open_decision_tasks{state="scheduled"} 1
 openswf_commit_duration_seconds_bucket{le="0.001"} %g
 openswf_commit_duration_seconds_bucket{le="0.01"} %g
 openswf_commit_duration_seconds_bucket{le="+Inf"} %g
@@ -63,7 +63,7 @@ func TestSampler_RatesAndSummaries(t *testing.T) {
 	if _, ok := p.Requests["odd \"op\"\n"]; ok {
 		t.Errorf("an operation with no new requests is listed: %v", p.Requests)
 	}
-	if p.OpenActivityTasks["STARTED"] != 5 || p.OpenActivityTasks["SCHEDULED"] != 2 || p.OpenDecisionTasks["SCHEDULED"] != 1 {
+	if p.OpenActivityTasks["started"] != 5 || p.OpenActivityTasks["scheduled"] != 2 || p.OpenDecisionTasks["scheduled"] != 1 {
 		t.Errorf("open tasks: got %v and %v", p.OpenActivityTasks, p.OpenDecisionTasks)
 	}
 	// p99 of 100: the 99th observation, 9 of the 10 into the (0.001, 0.01] bucket.

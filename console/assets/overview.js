@@ -20,10 +20,11 @@ function chart({ id, title, series, t0, t1, fmt }) {
     svg.append(s('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid-line' }),
       s('text', { x: L - 6, y: y(v) + 4, class: 'axis-label end' }, fmt(v)));
   }
-  for (let m = 0; m <= 15; m += 5) {
-    const t = t1 - m * 60;
-    if (t < t0) continue;
-    svg.append(s('text', { x: x(t), y: H - 6, class: 'axis-label middle' }, m === 0 ? 'now' : '−' + m + ' min'));
+  // Four ticks over the window, labelled by how long ago.
+  for (let i = 0; i <= 3; i++) {
+    const ago = ((t1 - t0) * i) / 3;
+    const label = i === 0 ? 'now' : '−' + (ago >= 120 ? Math.round(ago / 60) + ' min' : Math.round(ago) + ' s');
+    svg.append(s('text', { x: x(t1 - ago), y: H - 6, class: 'axis-label ' + (i === 3 ? 'start' : 'middle') }, label));
   }
   series.forEach((se, i) => {
     if (!se.points.length) return;
@@ -44,7 +45,7 @@ const secs = (v) => fmtDur(v);
 export function overviewPage(ctx, main) {
   const body = h('div', { class: 'charts' }, h('p', { class: 'muted' }, 'loading…'));
   main.replaceChildren(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('span', { class: 'muted' }, 'the server\u2019s own metrics, sampled every few seconds, last 15 minutes')),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('span', { class: 'muted' }, 'the server\u2019s own metrics, sampled every few seconds, up to the last 15 minutes')),
     body);
   let timer = 0;
   const load = async () => {
@@ -62,8 +63,10 @@ export function overviewPage(ctx, main) {
 
   function render(data) {
     const pts = data.points || [];
+    // The window: the last 15 minutes, or since the first sample when the server is younger (at least a
+    // minute), so that a fresh server's first figures are not a sliver at the right edge.
     const t1 = pts.length ? pts[pts.length - 1].t : Date.now() / 1000;
-    const t0 = t1 - 15 * 60;
+    const t0 = t1 - Math.min(15 * 60, Math.max(60, pts.length ? t1 - pts[0].t : 0));
     if (pts.length < 1) {
       body.replaceChildren(h('p', { class: 'muted' }, `Collecting: the first figures show ${data.intervalSeconds || 5} s after the server started.`));
       return;
@@ -82,15 +85,15 @@ export function overviewPage(ctx, main) {
     const cards = h('div', { class: 'cards' },
       card('Requests', perSec(total[total.length - 1][1]), perSec(lastPt.faults) + ' faults'),
       card('Heartbeats', perSec(lastPt.heartbeats)),
-      card('Open activity tasks', count(sum(lastPt.openActivityTasks)), `${count((lastPt.openActivityTasks || {}).STARTED || 0)} started`),
+      card('Open activity tasks', count(sum(lastPt.openActivityTasks)), `${count((lastPt.openActivityTasks || {}).started || 0)} started`),
       card('Commit p99', lastPt.commit.count ? secs(lastPt.commit.p99) : '—', lastPt.commit.count ? 'mean ' + secs(lastPt.commit.mean) : 'no commits'));
     body.replaceChildren(cards,
       h('div', { class: 'chart-grid' },
         chart({ id: 'chart-requests', title: 'Requests per second, by operation', series: reqSeries.length ? reqSeries : [{ name: 'all', points: total }], t0, t1, fmt: perSec }),
         chart({ id: 'chart-heartbeats', title: 'Heartbeats per second', series: [{ name: 'heartbeats', points: pts.map((p) => [p.t, p.heartbeats]) }], t0, t1, fmt: perSec }),
         chart({ id: 'chart-open', title: 'Open tasks', t0, t1, fmt: count, series: [
-          { name: 'activity, scheduled', points: pts.map((p) => [p.t, (p.openActivityTasks || {}).SCHEDULED || 0]) },
-          { name: 'activity, started', points: pts.map((p) => [p.t, (p.openActivityTasks || {}).STARTED || 0]) },
+          { name: 'activity, scheduled', points: pts.map((p) => [p.t, (p.openActivityTasks || {}).scheduled || 0]) },
+          { name: 'activity, started', points: pts.map((p) => [p.t, (p.openActivityTasks || {}).started || 0]) },
           { name: 'decision', points: pts.map((p) => [p.t, sum(p.openDecisionTasks)]) }] }),
         chart({ id: 'chart-lateness', title: 'Timer lateness', t0, t1, fmt: secs, series: [
           { name: 'mean', points: pts.filter((p) => p.timerLateness.count).map((p) => [p.t, p.timerLateness.mean]) },

@@ -52,7 +52,9 @@ export function fmtDur(sec) {
   const neg = sec < 0;
   let a = Math.abs(sec);
   let out;
-  if (a < 1) out = Math.round(a * 1000) + ' ms';
+  if (a === 0) out = '0 s';
+  else if (a < 0.01) out = (a * 1000).toFixed(2) + ' ms';
+  else if (a < 1) out = Math.round(a * 1000) + ' ms';
   else if (a < 60) out = a.toFixed(1) + ' s';
   else if (a < 3600) out = Math.floor(a / 60) + ' m ' + String(Math.floor(a % 60)).padStart(2, '0') + ' s';
   else if (a < 86400) out = Math.floor(a / 3600) + ' h ' + String(Math.floor((a % 3600) / 60)).padStart(2, '0') + ' m';
