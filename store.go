@@ -180,6 +180,9 @@ type Store interface {
 	GetActivity(ctx context.Context, runID string, scheduledID int64) (*ActivityTask, error)
 	// ListActivities returns the open activity tasks of a run.
 	ListActivities(ctx context.Context, runID string) ([]*ActivityTask, error)
+	// ListOpenActivities lists the open activity tasks q selects, with their heartbeat state as recorded,
+	// at most q.Limit, in q's order. It reads committed state only and never waits for writes.
+	ListOpenActivities(ctx context.Context, q ActivityQuery) ([]*ActivityTask, error)
 
 	// Apply commits a transition atomically, or reports ErrConflict / ErrExists and changes nothing.
 	Apply(ctx context.Context, tr *Transition) error
@@ -224,6 +227,40 @@ type Store interface {
 
 	// Close releases the store.
 	Close() error
+}
+
+// ActivityState selects activity tasks by state in an ActivityQuery.
+type ActivityState string
+
+// The states of an open activity task.
+const (
+	ActivityScheduled ActivityState = "scheduled" // waiting for a worker
+	ActivityStarted   ActivityState = "started"   // held by a worker
+)
+
+// ActivityQuery selects open activity tasks: those of a run (RunID), or of a domain (Domain), each perhaps
+// narrowed to one task list and one state. A run's tasks are ordered by scheduled event id; a domain's by
+// task list, run id and scheduled event id.
+type ActivityQuery struct {
+	// RunID, when set, selects one run's tasks; Domain is then ignored.
+	RunID  string
+	Domain string
+	// TaskList, when set, selects one task list's tasks.
+	TaskList string
+	// State, when set, selects tasks in that state.
+	State ActivityState
+	// After, when not nil, lists past that position in the query's order (of a run's tasks, only
+	// ScheduledID counts).
+	After *ActivityCursor
+	// Limit caps the tasks listed; zero or less means no cap.
+	Limit int
+}
+
+// ActivityCursor is a keyset position in a list of activity tasks: the last task listed.
+type ActivityCursor struct {
+	TaskList    string
+	RunID       string
+	ScheduledID int64
 }
 
 // TimeRange bounds a time on both sides, both inclusive; a zero bound leaves that side open.

@@ -94,6 +94,7 @@ def main():
     import cases_decisions  # noqa: F401
     import cases_states  # noqa: F401
     import cases_auth  # noqa: F401
+    import cases_own  # noqa: F401
 
     signal.signal(signal.SIGALRM, on_alarm)
     print(

@@ -496,6 +496,23 @@ cli_auth_signature_faults() {
   done
 }
 
+cli_own_open_activity_tasks() {
+  # openswf's own operations through the aws CLI, its model loaded from AWS_DATA_PATH (what `aws configure
+  # add-model` writes to): the task a worker holds, with its heartbeat's details.
+  new_world own
+  start_activity 60
+  swf record-activity-task-heartbeat --task-token "$TOKEN" --details "step 3 of 7" >/dev/null
+  mkdir -p "$WORK/models/openswf/2026-12-01"
+  cp "${CONFORMANCE_OWN_MODEL:?run.sh sets it}" "$WORK/models/openswf/2026-12-01/service-2.json"
+  export AWS_DATA_PATH="$WORK/models"
+  local out
+  out=$($AWS openswf list-open-activity-tasks --domain "$DOMAIN" --output json)
+  expect "$(jget '"|".join([d["activityTasks"][0][k] for k in ("activityId", "state", "identity", "heartbeatDetails")])' <<<"$out")" \
+    "a1|STARTED|cli-worker|step 3 of 7" "activityId|state|identity|heartbeatDetails"
+  expect "$(jget '[x["timeoutType"] for x in d["activityTasks"][0]["deadlines"]]' <<<"$out")" '["HEARTBEAT", "START_TO_CLOSE"]' deadlines
+  fails_with UnknownResourceFault 254 $AWS openswf list-open-activity-tasks --domain "$(uid cf-cli-nope)"
+}
+
 # "name group [auth]": group is - for features the server supports today; auth marks a case that runs only when
 # the server has access control (CONFORMANCE_AUTH=1).
 CASES=(
@@ -513,6 +530,7 @@ CASES=(
   "cli_states_activity_worker -"
   "cli_states_stop_execution -"
   "cli_states_faults -"
+  "cli_own_open_activity_tasks -"
   "cli_auth_worker - auth"
   "cli_auth_decision_not_permitted - auth"
   "cli_auth_states_access_denied - auth"

@@ -81,9 +81,10 @@ def user_client(name, service="swf"):
     return new_client(service=service, key=user_key(name))
 
 
-def client_with_model(service, api_version, path):
+def client_with_model(service, api_version, path, key=None):
     """A client of service on URL whose model is the file at path (a newer botocore service-2 JSON than the
-    installed botocore's), loaded through botocore's data path — the mechanism `aws configure add-model` uses."""
+    installed botocore's, or a service botocore lacks), loaded through botocore's data path — the mechanism
+    `aws configure add-model` uses — signing with key (see new_client)."""
     check(path and os.path.exists(path), "no %s model file at %r" % (service, path))
     data = tempfile.mkdtemp(prefix="%s-model-" % service)
     try:
@@ -91,7 +92,7 @@ def client_with_model(service, api_version, path):
         shutil.copy(path, os.path.join(data, service, api_version, "service-2.json"))
         session = botocore.session.get_session()
         session.get_component("data_loader").search_paths.insert(0, data)
-        return new_client(boto3.session.Session(botocore_session=session), service=service)
+        return new_client(boto3.session.Session(botocore_session=session), service=service, key=key)
     finally:
         shutil.rmtree(data)
 

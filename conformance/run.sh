@@ -20,6 +20,8 @@ export CONFORMANCE_PENDING="${CONFORMANCE_PENDING-}"
 export CONFORMANCE_MODEL="$PWD/swf/model/swf-2012-01-25.json"
 # And the newer Step Functions model, for ValidateStateMachineDefinition (botocore 1.29 predates it).
 export CONFORMANCE_SFN_MODEL="$PWD/sfn/model/states-2016-11-23.json"
+# openswf's own operations, a service botocore does not know.
+export CONFORMANCE_OWN_MODEL="$PWD/openswfapi/model/openswf-2026-12-01.json"
 SUITE_LIMIT=${CONFORMANCE_SUITE_LIMIT:-480} # seconds per suite; the CLI suite takes two to three minutes (a CLI start-up is ~1 s)
 
 for need in /usr/bin/aws /usr/bin/python3; do
@@ -76,7 +78,7 @@ def user(name, key_id, *statements):
 cfg = {"users": [
     # Every case signs with the admin's key.
     user("conformance-admin", "AKIACONFORMANCEADMIN",
-         {"Effect": "Allow", "Action": ["swf:*", "states:*"], "Resource": "*"}),
+         {"Effect": "Allow", "Action": ["swf:*", "states:*", "openswf:*"], "Resource": "*"}),
     # An activity worker of the authpay domains only.
     user("authpay-worker", "AKIACONFORMANCEWORKER",
          {"Effect": "Allow",

@@ -60,6 +60,7 @@ const (
 	purposeHistory  byte = 'h'
 	purposeTypes    byte = 't'
 	purposeDomains  byte = 'n'
+	purposeOpenActs byte = 'o'
 )
 
 var errBadToken = errors.New("invalid token")

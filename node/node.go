@@ -24,6 +24,7 @@ import (
 	"github.com/openswf/openswf/engine"
 	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/metrics"
+	"github.com/openswf/openswf/openswfapi"
 	"github.com/openswf/openswf/postgres"
 	"github.com/openswf/openswf/sfn"
 	"github.com/openswf/openswf/sqlite"
@@ -176,6 +177,13 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		eng.Close()
 		store.Close()
 		return nil, fmt.Errorf("register step functions: %w", err)
+	}
+	own := openswfapi.New(eng, states, openswfapi.Options{Region: cfg.Region, Account: cfg.Account, Authorizer: authorizer,
+		Clock: cfg.Clock})
+	if err := own.Register(srv); err != nil {
+		eng.Close()
+		store.Close()
+		return nil, fmt.Errorf("register openswf's own operations: %w", err)
 	}
 	states.Start()
 	n := &Node{Store: store, Engine: eng, Metrics: reg, api: srv, scrape: reg.Handler(), log: cfg.Logger, states: states,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -273,4 +274,58 @@ func scanTimer(row pgx.CollectableRow) (openswf.Timer, error) {
 	err := row.Scan(&t.RunID, &kind, &t.ID, &t.Domain, &due)
 	t.Kind, t.Due = openswf.TimerKind(kind), fromNanos(&due)
 	return t, err
+}
+
+// ListOpenActivities lists the open activity tasks q selects, in q's order.
+func (s *Store) ListOpenActivities(ctx context.Context, q openswf.ActivityQuery) ([]*openswf.ActivityTask, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	order := "task_list, run_id, scheduled_id"
+	if q.RunID != "" {
+		where, order = append(where, "run_id = "+arg(q.RunID)), "scheduled_id"
+		if q.After != nil {
+			where = append(where, "scheduled_id > "+arg(q.After.ScheduledID))
+		}
+	} else {
+		where = append(where, "domain = "+arg(q.Domain))
+		switch {
+		case q.TaskList != "" && q.After != nil:
+			// The task list fixed, the cursor's rest: a range of the index, read in order.
+			where = append(where, "task_list = "+arg(q.TaskList),
+				"(run_id, scheduled_id) > ("+arg(q.After.RunID)+", "+arg(q.After.ScheduledID)+")")
+		case q.TaskList != "":
+			where = append(where, "task_list = "+arg(q.TaskList))
+		case q.After != nil:
+			where = append(where, "(task_list, run_id, scheduled_id) > ("+arg(q.After.TaskList)+", "+
+				arg(q.After.RunID)+", "+arg(q.After.ScheduledID)+")")
+		}
+	}
+	if q.RunID != "" && q.TaskList != "" {
+		where = append(where, "task_list = "+arg(q.TaskList))
+	}
+	switch q.State {
+	case openswf.ActivityScheduled:
+		where = append(where, "started_id = 0")
+	case openswf.ActivityStarted:
+		where = append(where, "started_id > 0")
+	}
+	query := "SELECT " + activityColumns + " FROM activities WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order
+	if q.Limit > 0 {
+		query += " LIMIT " + arg(q.Limit)
+	}
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list open activities: %w", unavailable(err))
+	}
+	as, err := pgx.CollectRows(rows, scanActivity)
+	if err != nil {
+		return nil, fmt.Errorf("list open activities: %w", unavailable(err))
+	}
+	return as, nil
 }

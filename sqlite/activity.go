@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/openswf/openswf"
@@ -97,4 +98,67 @@ func (s *Store) RecordHeartbeat(ctx context.Context, runID string, scheduledID, 
 		return false, fmt.Errorf("record heartbeat of %s/%d: %w", runID, scheduledID, err)
 	}
 	return hb.cancel, nil
+}
+
+// ListOpenActivities lists the open activity tasks q selects, in q's order, with the heartbeat state the
+// journal holds beyond the rows.
+func (s *Store) ListOpenActivities(ctx context.Context, q openswf.ActivityQuery) ([]*openswf.ActivityTask, error) {
+	var (
+		where []string
+		args  []any
+	)
+	order := "task_list, run_id, scheduled_id"
+	if q.RunID != "" {
+		where, args, order = append(where, "run_id = ?"), append(args, q.RunID), "scheduled_id"
+		if q.After != nil {
+			where, args = append(where, "scheduled_id > ?"), append(args, q.After.ScheduledID)
+		}
+	} else {
+		where, args = append(where, "domain = ?"), append(args, q.Domain)
+		switch {
+		case q.TaskList != "" && q.After != nil:
+			// The task list fixed, the cursor's rest: a range of the index, read in order.
+			where = append(where, "task_list = ?", "(run_id, scheduled_id) > (?, ?)")
+			args = append(args, q.TaskList, q.After.RunID, q.After.ScheduledID)
+		case q.TaskList != "":
+			where, args = append(where, "task_list = ?"), append(args, q.TaskList)
+		case q.After != nil:
+			where = append(where, "(task_list, run_id, scheduled_id) > (?, ?, ?)")
+			args = append(args, q.After.TaskList, q.After.RunID, q.After.ScheduledID)
+		}
+	}
+	if q.RunID != "" && q.TaskList != "" {
+		where, args = append(where, "task_list = ?"), append(args, q.TaskList)
+	}
+	switch q.State {
+	case openswf.ActivityScheduled:
+		where = append(where, "started_id = 0")
+	case openswf.ActivityStarted:
+		where = append(where, "started_id > 0")
+	}
+	query := "SELECT " + activityColumns + " FROM activities WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order
+	if q.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, q.Limit)
+	}
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list open activities: %w", err)
+	}
+	defer rows.Close()
+	var as []*openswf.ActivityTask
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list open activities: %w", err)
+		}
+		if hb, ok := s.w.hb.get(a.RunID, a.ScheduledID); ok {
+			hb.apply(a)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list open activities: %w", err)
+	}
+	return as, nil
 }

@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 	t.Run("History", func(t *testing.T) { testHistory(t, newStore) })
 	t.Run("Activities", func(t *testing.T) { testActivities(t, newStore) })
 	t.Run("Heartbeats", func(t *testing.T) { testHeartbeats(t, newStore) })
+	t.Run("OpenActivities", func(t *testing.T) { testOpenActivities(t, newStore) })
 	t.Run("PendingTasks", func(t *testing.T) { testPendingTasks(t, newStore) })
 	t.Run("OpenTasks", func(t *testing.T) { testOpenTasks(t, newStore) })
 	t.Run("Timers", func(t *testing.T) { testTimers(t, newStore) })
