@@ -116,6 +116,10 @@ func newBrowser(t *testing.T, origin string) *browser {
 	if err == nil {
 		_, err = chromedp.Call(ctx, runtime.Enable, cdp.Empty{})
 	}
+	if err == nil {
+		// The page's size, whatever the window's frame takes: what a laptop shows, and the screenshots' size.
+		err = chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800))
+	}
 	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}

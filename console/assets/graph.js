@@ -26,27 +26,46 @@ export function layout(def) {
   for (const [name, st] of Object.entries(states)) {
     for (const [to, kind] of edgesOf(st)) if (to === END || states[to]) edges.push({ from: name, to, kind });
   }
-  const layer = new Map([[START, 0]]);
-  const order = [START];
-  for (let i = 0; i < order.length; i++) {
-    const from = order[i];
-    for (const e of edges) {
-      if (e.from !== from || e.to === END || layer.has(e.to)) continue;
-      layer.set(e.to, layer.get(from) + 1);
-      order.push(e.to);
+  // Longest-path layering over the edges that do not close a loop (found by a depth-first walk from the
+  // start), so that every forward edge points down at least one layer; a loop's closing edge is drawn
+  // around the right-hand side.
+  const out = new Map();
+  for (const e of edges) (out.get(e.from) || out.set(e.from, []).get(e.from)).push(e);
+  const seen = new Set(), onStack = new Set(), order = [];
+  const visit = (n) => { // iterative, so that a long chain of states cannot overflow the stack
+    const stack = [[n, 0]];
+    seen.add(n);
+    onStack.add(n);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const list = out.get(top[0]) || [];
+      if (top[1] < list.length) {
+        const e = list[top[1]++];
+        if (onStack.has(e.to)) e.back = true;
+        else if (!seen.has(e.to)) {
+          seen.add(e.to);
+          onStack.add(e.to);
+          stack.push([e.to, 0]);
+        }
+      } else {
+        onStack.delete(top[0]);
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  };
+  visit(START);
+  for (const name of Object.keys(states)) if (!seen.has(name)) visit(name); // unreachable states
+  if (!seen.has(END)) order.unshift(END);
+  order.reverse(); // a topological order of the forward edges
+  const layer = new Map(order.map((n) => [n, 0]));
+  for (const n of order) {
+    for (const e of out.get(n) || []) {
+      if (!e.back) layer.set(e.to, Math.max(layer.get(e.to), layer.get(n) + 1));
     }
   }
-  let max = Math.max(...layer.values());
-  for (const name of Object.keys(states)) { // unreachable states: one layer below the rest
-    if (!layer.has(name)) {
-      layer.set(name, max + 1);
-      order.push(name);
-    }
-  }
-  max = Math.max(...layer.values());
-  layer.set(END, max + 1);
-  order.push(END);
-
+  const max = Math.max(...layer.values());
+  layer.set(END, max); // End at the bottom
   const layers = [];
   for (const name of order) (layers[layer.get(name)] ||= []).push(name);
   const pos = new Map();

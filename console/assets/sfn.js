@@ -96,11 +96,12 @@ export async function sfnExecutionPage(ctx, main, arn) {
   const histBox = h('section', { class: 'panel' });
   const liveBox = livePanel(ctx, { executionArn: arn }, { sfn: true });
   const crumbs = h('nav', { class: 'crumbs' }, h('a', { href: route('sfn') }, 'Step Functions'), ' / ');
-  main.replaceChildren(crumbs, head, actionErr, summaryBox, h('div', { class: 'cols cols-2' }, graphBox, liveBox), histBox);
+  main.replaceChildren(crumbs, head, actionErr, summaryBox, liveBox, h('div', { class: 'cols cols-2' }, graphBox, histBox));
   const open = new Set();
   let def = null;
   let timer = 0;
   let crumbed = false;
+  let lastStamp = '';
   const refresh = async () => {
     clearTimeout(timer);
     let x, events;
@@ -115,6 +116,12 @@ export async function sfnExecutionPage(ctx, main, arn) {
       return;
     }
     if (!ctx.alive) return;
+    const stamp = events.length + ' ' + x.status;
+    if (stamp === lastStamp) {
+      if (x.status === 'RUNNING' && ctx.alive) timer = setTimeout(refresh, 2000);
+      return;
+    }
+    lastStamp = stamp;
     if (!crumbed) {
       crumbed = true;
       crumbs.append(h('a', { href: route('sfn', 'sm', x.stateMachineArn) }, x.stateMachineArn.split(':').pop()), ' / ', x.name);
@@ -132,7 +139,7 @@ export async function sfnExecutionPage(ctx, main, arn) {
       ['Error', x.error], ['Cause', x.cause],
       ['Input', x.input ? h('code', {}, x.input) : ''],
       ['Output', x.output ? h('code', {}, x.output) : ''],
-    ]));
+    ], true));
     const statuses = statusesFrom(events);
     graphBox.replaceChildren(h('h2', {}, 'Graph'),
       h('div', { class: 'legend' }, ['notrun', 'running', 'succeeded', 'failed'].map((st) => h('span', { class: 'key status-' + st }, st === 'notrun' ? 'not entered' : st))),

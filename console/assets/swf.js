@@ -221,6 +221,7 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
 
   let refreshTimer = 0;
   let liveStarted = false;
+  let lastStamp = '';
   const refresh = async () => {
     clearTimeout(refreshTimer);
     let d, events;
@@ -232,6 +233,13 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
       return;
     }
     if (!ctx.alive) return;
+    // Nothing new since the last reading: leave the page as it is (a selection, a scroll position).
+    const stamp = events.length + ' ' + d.executionInfo.executionStatus + ' ' + JSON.stringify(d.openCounts);
+    if (stamp === lastStamp) {
+      if (d.executionInfo.executionStatus === 'OPEN' && ctx.alive) refreshTimer = setTimeout(refresh, 3000);
+      return;
+    }
+    lastStamp = stamp;
     const info = d.executionInfo;
     const cfg = d.executionConfiguration || {};
     const isOpen = info.executionStatus === 'OPEN';
@@ -258,7 +266,7 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
       ['Open', d.openCounts ? `${d.openCounts.openActivityTasks} activity tasks, ${d.openCounts.openDecisionTasks} decision tasks, ${d.openCounts.openTimers} timers, ${d.openCounts.openChildWorkflowExecutions} children` : ''],
       ['Cancel requested', info.cancelRequested ? 'yes' : ''],
       ['Execution context', d.latestExecutionContext ? h('code', {}, d.latestExecutionContext) : ''],
-    ]));
+    ], true));
     if (isOpen && !liveStarted) {
       liveStarted = true;
       const panel = livePanel(ctx, { domain, execution: { workflowId, runId } });

@@ -53,7 +53,7 @@ export function fmtDur(sec) {
   let a = Math.abs(sec);
   let out;
   if (a === 0) out = '0 s';
-  else if (a < 0.01) out = (a * 1000).toFixed(2) + ' ms';
+  else if (a < 0.01) out = (a * 1000).toFixed(1) + ' ms';
   else if (a < 1) out = Math.round(a * 1000) + ' ms';
   else if (a < 60) out = a.toFixed(1) + ' s';
   else if (a < 3600) out = Math.floor(a / 60) + ' m ' + String(Math.floor(a % 60)).padStart(2, '0') + ' s';
@@ -108,9 +108,10 @@ export function confirmDialog({ title, message, fields = [], confirmLabel = 'Con
   });
 }
 
-// kv renders a definition list of [label, value] pairs, skipping empty values.
-export function kv(pairs) {
-  return h('dl', { class: 'kv' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+// kv renders a definition list of [label, value] pairs, skipping empty values; wide lays the pairs out in
+// two columns.
+export function kv(pairs, wide = false) {
+  return h('dl', { class: wide ? 'kv wide' : 'kv' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length))
     .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
