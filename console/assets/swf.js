@@ -279,7 +279,8 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
     derived.replaceChildren(
       h('section', { class: 'panel', id: 'timers' }, h('h2', {}, 'Open timers'),
         timers.length ? table('grid small', ['Timer', 'Started', 'Fires'], timers.map((t) => h('tr', {},
-          h('td', {}, t.id), h('td', {}, fmtTime(t.started)), h('td', {}, fmtTime(t.started + t.fireIn)))))
+          h('td', {}, t.id), h('td', { title: fmtTime(t.started) }, fmtTime(t.started).slice(11, 19)),
+          h('td', { title: fmtTime(t.started + t.fireIn) }, fmtTime(t.started + t.fireIn).slice(11, 19), h('span', { class: 'muted' }, ' after ' + fmtDur(t.fireIn))))))
           : h('p', { class: 'muted' }, 'None.')),
       h('section', { class: 'panel', id: 'children' }, h('h2', {}, 'Child executions'),
         children.length ? table('grid small', ['Workflow id', 'Type', 'Status'], children.map((c) => h('tr', {},
@@ -288,7 +289,7 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
           : h('p', { class: 'muted' }, 'None.')),
       h('section', { class: 'panel', id: 'signals' }, h('h2', {}, 'Signals'),
         signals.length ? table('grid small', ['Signal', 'Received', 'Input'], signals.map((s) => h('tr', {},
-          h('td', {}, s.name), h('td', {}, fmtTime(s.time)), h('td', {}, s.input ? h('code', {}, s.input) : ''))))
+          h('td', {}, s.name), h('td', { title: fmtTime(s.time) }, fmtTime(s.time).slice(11, 19)), h('td', {}, s.input ? h('code', {}, s.input) : ''))))
           : h('p', { class: 'muted' }, 'None.')));
     histBox.replaceChildren(h('h2', {}, 'History ', h('span', { class: 'muted' }, events.length + ' events')), historyView(events, open));
     if (isOpen && ctx.alive) refreshTimer = setTimeout(refresh, 3000);
