@@ -38,20 +38,24 @@ type browser struct {
 	errors   []string // uncaught exceptions and console errors
 }
 
-// findChromium returns Chromium's path, skipping the test when it is absent, unless CI=true, where it
-// must be there.
+// findChromium returns Chromium's path (OPENSWF_TEST_CHROMIUM, or /usr/bin/chromium, or chromium on PATH),
+// skipping the test when there is none, unless CI=true, where the browser tests must run.
 func findChromium(t *testing.T) string {
 	t.Helper()
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		if p, lerr := exec.LookPath("chromium"); lerr == nil {
-			path = p
-		} else {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not found, and CI=true: the browser tests must run in CI (.ci/run installs Debian's chromium)", chromiumPath)
+	path := os.Getenv("OPENSWF_TEST_CHROMIUM")
+	if path == "" {
+		path = chromiumPath
+		if _, err := os.Stat(path); err != nil {
+			if p, err := exec.LookPath("chromium"); err == nil {
+				path = p
 			}
-			t.Skipf("%s not found: the console's browser tests need Chromium (apt-get install chromium); skipped", chromiumPath)
 		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not found, and CI=true: the console's browser tests must run in CI (.ci/run installs Debian's chromium)", path)
+		}
+		t.Skipf("%s not found: the console's browser tests need Chromium (apt-get install chromium, or OPENSWF_TEST_CHROMIUM); skipped", path)
 	}
 	return path
 }

@@ -82,6 +82,9 @@ func TestConsole_StepFunctionsExecution(t *testing.T) {
 		t.Errorf("the live panel's row: %q, want the state Pack, the activity packing and the worker sfn-packer-3", got)
 	}
 
+	b.click("#live-panel .input-toggle")
+	b.waitJS("the task's input", `(document.querySelector('#live-panel .task-input') || {innerText: ''}).innerText.includes('"ok": true')`, 5*time.Second)
+
 	// The task fails; Catch goes to Recover, and the execution succeeds.
 	if _, err := w.states.SendTaskFailure(t.Context(), &sfn.SendTaskFailureInput{TaskToken: token, Error: aws.String("Torn"), Cause: aws.String("the box tore")}); err != nil {
 		t.Fatalf("SendTaskFailure: %v", err)

@@ -50,6 +50,13 @@ func TestConsole_LiveHeartbeat(t *testing.T) {
 	if got := b.text("#live-panel .deadline[data-type=HEARTBEAT]"); !strings.Contains(got, "left") {
 		t.Errorf("the heartbeat deadline: got %q, want the time left", got)
 	}
+	// The task's input, on demand (OpenSWF.DescribeActivityTask), stays shown across the panel's updates.
+	b.click("#live-panel .input-toggle")
+	b.waitJS("the task's input", `(document.querySelector('#live-panel .task-input') || {innerText: ''}).innerText.includes('"items": 3')`, 5*time.Second)
+	time.Sleep(1200 * time.Millisecond)
+	if got := b.text("#live-panel .task-input"); !strings.Contains(got, `"items": 3`) {
+		t.Errorf("the task's input after the panel's next update: %q", got)
+	}
 	// The timer the decider started is listed from the history.
 	if got := b.text("#timers"); !strings.Contains(got, "reminder") {
 		t.Errorf("open timers: got %q, want reminder", got)

@@ -3,7 +3,7 @@
 // server's currentTimestamp, so that they move smoothly and never depend on the browser's clock being right.
 
 import { openswf } from './api.js';
-import { h, fmtDur, fmtTime, errorBox } from './ui.js';
+import { h, fmtDur, fmtTime, errorBox, pretty } from './ui.js';
 
 const POLL_MS = 1000;
 const TICK_MS = 100;
@@ -37,6 +37,7 @@ export function livePanel(ctx, scope, { sfn = false } = {}) {
   const serverNow = () => base.server + (performance.now() - base.at) / 1000;
 
   function render(tasks) {
+    lastTasks = tasks;
     tbody.replaceChildren(...tasks.map((t) => {
       const who = sfn
         ? [h('strong', {}, t.stateName || ''), h('div', { class: 'muted' }, (t.activityArn || '').split(':').pop())]
@@ -60,10 +61,38 @@ export function livePanel(ctx, scope, { sfn = false } = {}) {
           class: 'deadline', dataset: { type: d.timeoutType, ms: d.remainingMilliseconds, total: d.timeoutSeconds * 1000 },
         }, h('span', { class: 'dl-type' }, d.timeoutType.toLowerCase().replace(/_/g, '-')), ' ', h('span', { class: 'dl-left' }, '')))));
       if (hbDeadline) row.dataset.heartbeat = '1';
-      return row;
-    }));
+      const key = String(t.scheduledEventId);
+      const toggle = h('button', { class: 'link-button input-toggle', title: 'DescribeActivityTask', onclick: () => {
+        if (expanded.has(key)) expanded.delete(key);
+        else expanded.add(key);
+        render(lastTasks);
+      } }, expanded.has(key) ? 'hide input' : 'input');
+      row.cells[0].append(h('div', {}, toggle));
+      if (!expanded.has(key)) return [row];
+      const cell = h('td', { colspan: 6, class: 'task-input' }, inputs.has(key) ? inputs.get(key) : h('span', { class: 'muted' }, 'loading…'));
+      if (!inputs.has(key)) loadInput(t, key);
+      return [row, h('tr', { class: 'task-input-row' }, cell)];
+    }).flat());
     empty.hidden = tasks.length > 0;
     tick();
+  }
+
+  // The input of an expanded task, read once (DescribeActivityTask) and kept while the panel lives.
+  const expanded = new Set();
+  const inputs = new Map();
+  let lastTasks = [];
+  async function loadInput(t, key) {
+    const req = sfn
+      ? { executionArn: t.executionArn || scope.executionArn, scheduledEventId: t.scheduledEventId }
+      : { domain: t.domain, execution: t.execution, scheduledEventId: t.scheduledEventId };
+    inputs.set(key, h('span', { class: 'muted' }, 'loading…'));
+    try {
+      const out = await openswf('DescribeActivityTask', req);
+      inputs.set(key, out.input !== undefined && out.input !== '' ? h('pre', { class: 'json' }, pretty(out.input)) : h('span', { class: 'muted' }, 'no input'));
+    } catch (e) {
+      inputs.set(key, errorBox(e, 'DescribeActivityTask'));
+    }
+    if (!stopped) render(lastTasks);
   }
 
   // tick moves the ages and the times left on from the last answer.
@@ -73,7 +102,7 @@ export function livePanel(ctx, scope, { sfn = false } = {}) {
     for (const el of tbody.querySelectorAll('.age')) {
       el.textContent = fmtDur(Math.max(0, now - Number(el.dataset.since))) + ' ago';
     }
-    for (const row of tbody.rows) {
+    for (const row of tbody.querySelectorAll('tr.task-row')) {
       let urgent = false;
       for (const el of row.querySelectorAll('.deadline')) {
         const left = Number(el.dataset.ms) - elapsedMs;

@@ -108,7 +108,13 @@ export async function sfnExecutionPage(ctx, main, arn) {
     try {
       [x, events] = await Promise.all([states('DescribeExecution', { executionArn: arn }), fullHistory(arn)]);
       if (!def) {
-        const sm = await states('DescribeStateMachine', { stateMachineArn: x.stateMachineArn });
+        // The definition the execution runs, even if the state machine was updated since it started.
+        let sm;
+        try {
+          sm = await states('DescribeStateMachineForExecution', { executionArn: arn });
+        } catch {
+          sm = await states('DescribeStateMachine', { stateMachineArn: x.stateMachineArn });
+        }
         def = JSON.parse(sm.definition);
       }
     } catch (e) {
