@@ -31,6 +31,9 @@ function chart({ id, title, series, t0, t1, fmt }) {
     const d = se.points.map(([t, v], j) => (j ? 'L' : 'M') + x(t).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
     svg.append(s('path', { d, class: 'line series-' + (i % SERIES) }));
   });
+  if (series.every((se) => !se.points.length)) {
+    svg.append(s('text', { x: (L + W - R) / 2, y: (T + H - B) / 2, class: 'axis-label middle' }, 'none in this window'));
+  }
   const last = (se) => (se.points.length ? se.points[se.points.length - 1][1] : 0);
   return h('section', { class: 'panel chart-panel', id },
     h('h2', {}, title),

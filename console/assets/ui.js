@@ -53,6 +53,7 @@ export function fmtDur(sec) {
   let a = Math.abs(sec);
   let out;
   if (a === 0) out = '0 s';
+  else if (a < 0.001) out = Math.round(a * 1e6) + ' µs';
   else if (a < 0.01) out = (a * 1000).toFixed(1) + ' ms';
   else if (a < 1) out = Math.round(a * 1000) + ' ms';
   else if (a < 60) out = a.toFixed(1) + ' s';
