@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,7 +159,8 @@ type Summary struct {
 // Series returns the points of the samples kept, oldest first.
 func (s *Sampler) Series() Series {
 	s.mu.Lock()
-	samples := s.samples
+	// A copy: Sample trims the slice in place. The snapshots' maps are never written once kept.
+	samples := slices.Clone(s.samples)
 	s.mu.Unlock()
 	out := Series{IntervalSeconds: s.interval.Seconds(), Points: []Point{}}
 	for i := 1; i < len(samples); i++ {

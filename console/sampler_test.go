@@ -160,3 +160,29 @@ func TestParseLine(t *testing.T) {
 		t.Error("parseSnapshot of no sample: want nothing read")
 	}
 }
+
+// Series may be read while samples are taken and the oldest dropped (go test -race).
+func TestSampler_ConcurrentReads(t *testing.T) {
+	f := &fakeMetrics{}
+	s := NewSampler(f.write, time.Second, 3*time.Second, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 500; i++ {
+			s.Sample()
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			if n := len(s.Series().Points); n > 3 {
+				t.Errorf("points kept: got %d, want at most 3", n)
+			}
+			return
+		default:
+			for _, p := range s.Series().Points {
+				_ = p.Requests["ListDomains"]
+			}
+		}
+	}
+}

@@ -50,6 +50,30 @@ export function normalize(ev) {
   };
 }
 
+// MAX_EVENTS bounds the events a page reads: the longest histories SWF allows (25,000 events) and then some.
+const MAX_EVENTS = 50000;
+
+// newEvents reads the events after knownLast (an event id; 0 for the whole history) newest first, page by
+// page, and returns them oldest first, normalized. A page answers {events, next}; fetchPage(token, size)
+// reads one in reverse order. When something is known already the first page is small, so that a periodic
+// check of a long history that has not moved costs one small read.
+export async function newEvents(fetchPage, knownLast) {
+  const fresh = [];
+  let token;
+  let size = knownLast > 0 ? 25 : 1000;
+  do {
+    const page = await fetchPage(token, size);
+    for (const raw of page.events) {
+      const ev = normalize(raw);
+      if (ev.id <= knownLast) return fresh.reverse();
+      fresh.push(ev);
+    }
+    token = page.next;
+    size = 1000;
+  } while (token && fresh.length < MAX_EVENTS);
+  return fresh.reverse();
+}
+
 // historyView renders events (normalized). open is the set of event ids whose details are shown, kept
 // across re-renders.
 export function historyView(events, open = new Set()) {

@@ -3,7 +3,7 @@
 
 import { states } from './api.js';
 import { h, route, fmtTime, fmtDur, errorBox, confirmDialog, kv, pretty } from './ui.js';
-import { historyView, normalize } from './history.js';
+import { historyView, newEvents } from './history.js';
 import { livePanel } from './live.js';
 import { drawGraph, statusesFrom } from './graph.js';
 import { statusBadge } from './swf.js';
@@ -77,15 +77,12 @@ export async function stateMachinePage(ctx, main, arn) {
   }
 }
 
-async function fullHistory(executionArn) {
-  const events = [];
-  let token;
-  do {
-    const out = await states('GetExecutionHistory', { executionArn, maxResults: 1000, nextToken: token });
-    events.push(...(out.events || []).map(normalize));
-    token = out.nextToken;
-  } while (token && events.length < 50000);
-  return events;
+// historyAfter reads the execution's events after the event id known.
+function historyAfter(executionArn, known) {
+  return newEvents(async (token, size) => {
+    const out = await states('GetExecutionHistory', { executionArn, reverseOrder: true, maxResults: size, nextToken: token });
+    return { events: out.events || [], next: out.nextToken };
+  }, known);
 }
 
 export async function sfnExecutionPage(ctx, main, arn) {
@@ -102,11 +99,15 @@ export async function sfnExecutionPage(ctx, main, arn) {
   let timer = 0;
   let crumbed = false;
   let lastStamp = '';
+  let events = []; // the history read so far; each refresh reads what came after
   const refresh = async () => {
     clearTimeout(timer);
-    let x, events;
+    let x;
     try {
-      [x, events] = await Promise.all([states('DescribeExecution', { executionArn: arn }), fullHistory(arn)]);
+      let fresh;
+      [x, fresh] = await Promise.all([states('DescribeExecution', { executionArn: arn }),
+        historyAfter(arn, events.length ? events[events.length - 1].id : 0)]);
+      events = events.concat(fresh);
       if (!def) {
         // The definition the execution runs, even if the state machine was updated since it started.
         let sm;

@@ -2,7 +2,7 @@
 
 import { swf } from './api.js';
 import { h, route, fmtTime, fmtDur, errorBox, confirmDialog, kv, table, toEpoch } from './ui.js';
-import { historyView, normalize } from './history.js';
+import { historyView, newEvents } from './history.js';
 import { livePanel } from './live.js';
 
 const CLOSE_STATUSES = ['COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'];
@@ -195,15 +195,12 @@ function derive(events) {
   return { timers: [...timers.values()], children: [...children.values()], signals };
 }
 
-async function fullHistory(domain, execution) {
-  const events = [];
-  let token;
-  do {
-    const out = await swf('GetWorkflowExecutionHistory', { domain, execution, maximumPageSize: 1000, nextPageToken: token });
-    events.push(...(out.events || []).map(normalize));
-    token = out.nextPageToken;
-  } while (token && events.length < 50000);
-  return events;
+// historyAfter reads the run's events after the event id known.
+function historyAfter(domain, execution, known) {
+  return newEvents(async (token, size) => {
+    const out = await swf('GetWorkflowExecutionHistory', { domain, execution, reverseOrder: true, maximumPageSize: size, nextPageToken: token });
+    return { events: out.events || [], next: out.nextPageToken };
+  }, known);
 }
 
 export async function executionPage(ctx, main, domain, workflowId, runId) {
@@ -222,11 +219,15 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
   let refreshTimer = 0;
   let liveStarted = false;
   let lastStamp = '';
+  let events = []; // the history read so far; each refresh reads what came after
   const refresh = async () => {
     clearTimeout(refreshTimer);
-    let d, events;
+    let d;
     try {
-      [d, events] = await Promise.all([swf('DescribeWorkflowExecution', { domain, execution }), fullHistory(domain, execution)]);
+      let fresh;
+      [d, fresh] = await Promise.all([swf('DescribeWorkflowExecution', { domain, execution }),
+        historyAfter(domain, execution, events.length ? events[events.length - 1].id : 0)]);
+      events = events.concat(fresh);
     } catch (e) {
       if (!ctx.alive) return;
       summaryBox.replaceChildren(errorBox(e, 'DescribeWorkflowExecution'));
