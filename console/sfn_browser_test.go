@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/chromedp/chromedp"
 
 	"github.com/openswf/openswf/openswftest"
 )
@@ -94,5 +95,29 @@ func TestConsole_StepFunctionsExecution(t *testing.T) {
 	b.waitJS("no open task", `!document.querySelector('#live-panel tr.task-row')`, 5*time.Second)
 	if got := eval[string](b, status("Check")); !strings.Contains(got, "status-notrun") {
 		t.Errorf("Check after the catch: class %q, want status-notrun", got)
+	}
+}
+
+// Stop asks for confirmation, then aborts the execution with the error and cause given.
+func TestConsole_StopExecution(t *testing.T) {
+	w := newWorld(t, openswftest.Options{}, "x", "y")
+	arn, _ := w.sfnExecution("order-B-2")
+	b := newBrowser(t, w.srv.URL)
+	b.open("#/sfn/x/" + url.PathEscape(arn))
+	b.click("#act-stop")
+	b.waitJS("the dialog", `document.getElementById('dialog').open`, 5*time.Second)
+	b.run("error and cause", chromedp.SendKeys(chromedp.CSS("#dialog input[name=error]"), "Customer.Cancelled"),
+		chromedp.SendKeys(chromedp.CSS("#dialog textarea[name=cause]"), "called the shop"))
+	b.click("#dialog-confirm")
+	b.waitJS("the page showing ABORTED", `(document.querySelector('h1 .status') || {}).innerText === 'ABORTED'`, 5*time.Second)
+	x, err := w.states.DescribeExecution(t.Context(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Status != "ABORTED" || aws.ToString(x.Error) != "Customer.Cancelled" || aws.ToString(x.Cause) != "called the shop" {
+		t.Errorf("after Stop: %s %q %q, want ABORTED Customer.Cancelled \"called the shop\"", x.Status, aws.ToString(x.Error), aws.ToString(x.Cause))
+	}
+	if got := eval[bool](b, `!!document.getElementById('act-stop')`); got {
+		t.Error("the Stop button is still offered on an aborted execution")
 	}
 }

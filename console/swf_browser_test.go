@@ -115,7 +115,7 @@ func TestConsole_ExecutionFilters(t *testing.T) {
 }
 
 // Terminate asks for confirmation in a dialog: cancelled, nothing happens; confirmed, the run is
-// terminated, and the page says so.
+// terminated, and the page says so. A signal goes through a dialog too.
 func TestConsole_Terminate(t *testing.T) {
 	w := newWorld(t, openswftest.Options{}, "x", "y")
 	run := w.start("order-77")
@@ -128,6 +128,16 @@ func TestConsole_Terminate(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if got := w.status(run); got != "OPEN" {
 		t.Fatalf("after cancelling the dialog: the run is %s, want OPEN", got)
+	}
+	// A signal, through its own dialog, shows in the Signals panel read from the history.
+	b.click("#act-signal")
+	b.waitJS("the signal dialog", `document.getElementById('dialog').open`, 5*time.Second)
+	b.run("signal name and input", chromedp.SendKeys(chromedp.CSS("#dialog input[name=signalName]"), "address-changed"),
+		chromedp.SendKeys(chromedp.CSS("#dialog textarea[name=input]"), `{"city":"Lyon"}`))
+	b.click("#dialog-confirm")
+	b.waitJS("the signal in the Signals panel", `document.getElementById('signals').innerText.includes('address-changed')`, 5*time.Second)
+	if got := w.status(run); got != "OPEN" {
+		t.Fatalf("after a signal: the run is %s, want OPEN", got)
 	}
 	b.click("#act-terminate")
 	b.waitJS("the dialog", `document.getElementById('dialog').open`, 5*time.Second)
