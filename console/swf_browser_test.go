@@ -167,6 +167,9 @@ func TestConsole_TerminateRefused(t *testing.T) {
 	if stored != "AKIACONSOLEOPERATOR 0" {
 		t.Errorf("stored credentials: got %q, want the key id in sessionStorage and nothing in localStorage", stored)
 	}
+	// The reads are signed with the operator's key and allowed: the summary and the live panel (service
+	// openswf in the signature's scope) answer.
+	b.waitJS("the live panel's answer", `document.querySelector('#live-panel .live-state') && document.querySelector('#live-panel .live-state').innerText.startsWith('as of')`, 5*time.Second)
 	b.click("#act-terminate")
 	b.waitJS("the dialog", `document.getElementById('dialog').open`, 5*time.Second)
 	b.click("#dialog-confirm")
