@@ -179,15 +179,24 @@ func (in *inspector) flagSet(name, usage string) (*flag.FlagSet, *globals) {
 	fs.StringVar(&g.output, "output", "table", "table or json")
 	fs.DurationVar(&g.timeout, "timeout", 30*time.Second, "give up on a request after this long")
 	fs.Usage = func() {
-		fmt.Fprintf(in.out, "usage: openswf %s\n\nFlags:\n", usage)
-		fs.SetOutput(in.out)
+		fmt.Fprintf(in.out, "usage: openswf %s\n", usage)
+		tw := newTable(in.out)
+		own := 0
 		fs.VisitAll(func(f *flag.Flag) {
 			switch f.Name {
 			case "endpoint", "region", "profile", "output", "timeout":
 				return
 			}
-			fmt.Fprintf(in.out, "  --%s\t%s\n", f.Name, f.Usage)
+			if own++; own == 1 {
+				fmt.Fprintln(tw, "\nFlags:")
+			}
+			name, _ := flag.UnquoteUsage(f)
+			if name != "" {
+				name = " " + strings.ToUpper(name)
+			}
+			fmt.Fprintf(tw, "  --%s%s\t%s\n", f.Name, name, f.Usage)
 		})
+		tw.Flush()
 		fmt.Fprint(in.out, globalsHelp)
 	}
 	return fs, g
@@ -200,7 +209,7 @@ func (in *inspector) parse(fs *flag.FlagSet, g *globals, args []string) ([]strin
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				// The flag package printed the usage (fs.Usage, to out).
 				return nil, err
 			}
 			return nil, usagef("openswf %s: %v (see --help)", fs.Name(), err)
