@@ -15,7 +15,7 @@ type domainInfo struct {
 }
 
 // domains is `openswf domains`: ListDomains, every page; the table adds each domain's retention from
-// DescribeDomain, which ListDomains does not give.
+// DescribeDomain, which ListDomains does not give ("?" where DescribeDomain is refused).
 func (in *inspector) domains(ctx context.Context, args []string) error {
 	fs, g := in.flagSet("domains", "domains [--registration-status REGISTERED|DEPRECATED]\n\nLists the SWF domains: name, status, retention, description.")
 	status := fs.String("registration-status", "REGISTERED", "REGISTERED or DEPRECATED")
@@ -51,6 +51,11 @@ func (in *inspector) domains(ctx context.Context, args []string) error {
 		}
 		retention := "?"
 		data, err := c.call(ctx, serviceSWF, "DescribeDomain", map[string]any{"name": d.Name})
+		if code := exitCode(err); code == exitDenied || code == exitNotFound {
+			// A caller may list domains and be refused one's description (or it went between the calls):
+			// its row stays, without the retention.
+			data, err = nil, nil
+		}
 		if err != nil {
 			return err
 		}
