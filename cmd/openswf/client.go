@@ -28,6 +28,9 @@ type client struct {
 	creds    credentials
 	http     *http.Client
 	now      func() time.Time
+	// pageSize, when not zero, replaces the page size every list request asks for (1000 for most): tests
+	// set it small to see answers merged across pages.
+	pageSize int
 }
 
 // maxAnswer bounds an answer's body: a page of history is at most 1,000 events of at most 32 KB each.
@@ -129,6 +132,13 @@ func (c *client) pages(ctx context.Context, svc service, op string, in map[strin
 	keep func(json.RawMessage) (bool, error)) (map[string]json.RawMessage, []json.RawMessage, error) {
 	var first map[string]json.RawMessage
 	var items []json.RawMessage
+	if c.pageSize > 0 {
+		for _, k := range []string{"maximumPageSize", "maxResults"} {
+			if _, ok := in[k]; ok {
+				in[k] = c.pageSize
+			}
+		}
+	}
 	for {
 		data, err := c.call(ctx, svc, op, in)
 		if err != nil {

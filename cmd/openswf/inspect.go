@@ -92,6 +92,7 @@ type inspector struct {
 	out, errw io.Writer
 	getenv    func(string) string
 	now       func() time.Time
+	pageSize  int // the client's pageSize: 0 but in tests
 }
 
 // run runs one inspection command line, args[0] being the command.
@@ -247,7 +248,8 @@ func (in *inspector) client(g *globals) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &client{endpoint: endpoint, region: region, creds: creds, http: &http.Client{Timeout: g.timeout}, now: in.now}, nil
+	return &client{endpoint: endpoint, region: region, creds: creds, http: &http.Client{Timeout: g.timeout}, now: in.now,
+		pageSize: in.pageSize}, nil
 }
 
 // writeJSON prints v as indented JSON: the --output json of every command.

@@ -395,3 +395,62 @@ func TestInspect_ExitCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestInspect_Pages runs the list commands with pages of one item, and checks that every page's items are
+// in the table and in the JSON, once each, with no page token left.
+func TestInspect_Pages(t *testing.T) {
+	f := newSWFFixture(t)
+	s := newSFNFixture(t)
+	run := func(url string, args ...string) string {
+		t.Helper()
+		var out, errw bytes.Buffer
+		in := &inspector{out: &out, errw: &errw, getenv: envMap(map[string]string{"HOME": t.TempDir()}), now: time.Now, pageSize: 1}
+		if err := in.run(context.Background(), append(args, "--endpoint", url)); err != nil {
+			t.Fatalf("openswf %v with pages of 1: %v", args, err)
+		}
+		return out.String()
+	}
+	for _, tc := range []struct {
+		url      string
+		args     []string
+		listKey  string
+		want     int
+		tableHas []string
+	}{
+		{f.url, []string{"domains", "--registration-status", "REGISTERED"}, "domainInfos", 1, []string{"orders"}},
+		{f.url, []string{"executions", "list", "--domain", "orders", "--closed"}, "executionInfos", 2, []string{"w-done", "w-fail"}},
+		{f.url, []string{"executions", "list", "--domain", "orders", "--closed", "--tag", "blue", "--type", "wf"}, "executionInfos", 1, []string{"w-done"}},
+		{f.url, []string{"history", "--domain", "orders", "w-done"}, "events", 11, []string{"WorkflowExecutionCompleted"}},
+		{s.url, []string{"sfn", "state-machines"}, "stateMachines", 2, []string{"pass-machine", "work-machine"}},
+		{s.url, []string{"sfn", "executions", "list"}, "executions", 2, []string{"p1", "w1"}},
+		{s.url, []string{"sfn", "executions", "history", s.p1}, "events", 4, []string{"ExecutionSucceeded"}},
+	} {
+		table := run(tc.url, tc.args...)
+		rows := len(strings.Split(strings.TrimSpace(table), "\n"))
+		if !strings.Contains(strings.Join(tc.args, " "), "history") {
+			rows-- // the header
+		}
+		if rows != tc.want {
+			t.Errorf("openswf %v with pages of 1: %d rows, want %d:\n%s", tc.args, rows, tc.want, table)
+		}
+		for _, w := range tc.tableHas {
+			if !strings.Contains(table, w) {
+				t.Errorf("openswf %v with pages of 1: no %q in the table:\n%s", tc.args, w, table)
+			}
+		}
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(run(tc.url, append(tc.args, "--output", "json")...)), &got); err != nil {
+			t.Fatalf("openswf %v --output json: %v", tc.args, err)
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(got[tc.listKey], &items); err != nil || len(items) != tc.want {
+			t.Errorf("openswf %v --output json with pages of 1: %d %s (%v), want %d", tc.args, len(items), tc.listKey, err, tc.want)
+		}
+		if _, ok := got["nextPageToken"]; ok {
+			t.Errorf("openswf %v --output json: a nextPageToken is left", tc.args)
+		}
+		if _, ok := got["nextToken"]; ok {
+			t.Errorf("openswf %v --output json: a nextToken is left", tc.args)
+		}
+	}
+}
