@@ -14,7 +14,7 @@ const cannedOpenTasks = `{
   "currentTimestamp": 1796256000.5,
   "activityTasks": [
     {"domain": "orders", "taskList": {"name": "activities"}, "execution": {"workflowId": "w-open", "runId": "r1"},
-     "workflowType": {"name": "wf", "version": "1"}, "activityId": "charge-1", "activityType": {"name": "act", "version": "1"},
+     "activityId": "charge-1", "activityType": {"name": "act", "version": "1"},
      "scheduledEventId": 5, "startedEventId": 6, "state": "STARTED", "identity": "worker-7",
      "scheduledTimestamp": 1796255900, "startedTimestamp": 1796255940.5, "lastHeartbeatTimestamp": 1796255997.3,
      "heartbeatDetails": "50% of the batch, row 12345 of 24690\nnext", "heartbeatCount": 12, "cancelRequested": true, "attempt": 1, "priority": 0,
