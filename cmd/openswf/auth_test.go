@@ -57,11 +57,15 @@ func TestInspect_AccessControl(t *testing.T) {
 		{name: "reader from the environment", env: reader, args: []string{"executions", "list", "--domain", "payments"}, want: exitOK},
 		{name: "reader from a profile", env: map[string]string{"HOME": home}, args: []string{"domains", "--profile", "reader"}, want: exitOK},
 		{name: "reader through AWS_PROFILE", env: map[string]string{"HOME": home, "AWS_PROFILE": "reader"}, args: []string{"domains"}, want: exitOK},
-		{name: "reader denied a domain", env: reader, args: []string{"executions", "list", "--domain", "billing"}, want: exitDenied, errHas: "OperationNotPermittedFault"},
+		{name: "reader denied a domain", env: reader, args: []string{"executions", "list", "--domain", "billing"}, want: exitDenied,
+			errHas: "OperationNotPermittedFault"},
+		{name: "a refusal names the key", env: reader, args: []string{"executions", "list", "--domain", "billing"}, want: exitDenied,
+			errHas: "signed with access key AKIAREADER from the environment"},
 		{name: "reader denied Step Functions", env: reader, args: []string{"sfn", "state-machines"}, want: exitDenied, errHas: "AccessDeniedException"},
 		{name: "wrong secret", env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAREADER", "AWS_SECRET_ACCESS_KEY": "guess"},
 			args: []string{"domains"}, want: exitDenied, errHas: "InvalidSignatureException"},
 		{name: "no credentials anywhere", args: []string{"domains"}, want: exitDenied, errHas: "UnrecognizedClientException"},
+		{name: "anonymous credentials said so", args: []string{"domains"}, want: exitDenied, errHas: "signed with anonymous credentials"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, tc.env, append(tc.args, "--endpoint", srv.URL)...)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -41,13 +42,20 @@ type apiError struct {
 	Code    string // the fault's name: the part of __type after '#', e.g. UnknownResourceFault
 	Message string
 	Status  int
+	// SignedWith says whose credentials signed a request that access control refused, since the usual
+	// cause is a key other than the one meant: "access key AKIA… from the environment".
+	SignedWith string
 }
 
 func (e *apiError) Error() string {
-	if e.Message == "" {
-		return e.Code
+	s := e.Code
+	if e.Message != "" {
+		s += ": " + e.Message
 	}
-	return e.Code + ": " + e.Message
+	if e.SignedWith != "" {
+		s += " (signed with " + e.SignedWith + ")"
+	}
+	return s
 }
 
 // unreachableError is a request that got no answer: nothing listens, the name does not resolve, the TLS
@@ -94,7 +102,14 @@ func (c *client) call(ctx context.Context, svc service, op string, in any) (json
 		}
 		return data, nil
 	}
-	return nil, faultOf(res, data, c.endpoint)
+	err = faultOf(res, data, c.endpoint)
+	if f, ok := errorsAsAPI(err); ok && slices.Contains(deniedFaults, f.Code) {
+		f.SignedWith = "access key " + c.creds.AccessKeyID + " from " + c.creds.Source
+		if c.creds == anonymous {
+			f.SignedWith = "anonymous credentials, since none were found: see docs/CLI.md, Credentials"
+		}
+	}
+	return nil, err
 }
 
 // faultOf reads an AWS JSON 1.0 fault: {"__type": "namespace#Name", "message": "…"}, the name perhaps only

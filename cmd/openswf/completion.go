@@ -61,7 +61,8 @@ func completionFunctions() string {
 	b.WriteString("    esac\n}\n\n_openswf_flags() {\n    case \"$1\" in\n")
 	for _, c := range completionTree {
 		flags := c.flags
-		if isInspection(strings.Fields(c.path + " x")[1]) && c.path != "openswf completion" && len(c.subs) == 0 {
+		words := strings.Fields(c.path)
+		if len(words) > 1 && isInspection(words[1]) && words[1] != "completion" && len(c.subs) == 0 {
 			flags = append(append([]string(nil), flags...), inspectionGlobalFlags...)
 		} else {
 			flags = append(append([]string(nil), flags...), "--help")

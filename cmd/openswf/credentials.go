@@ -13,7 +13,7 @@ import (
 // credentials are the keys the inspection commands sign with.
 type credentials struct {
 	AccessKeyID, SecretAccessKey, SessionToken string
-	// Source says where they came from, for --help and errors: "environment", "profile NAME (FILE)" or
+	// Source says where they came from, for errors: "the environment", "profile NAME (FILE)" or
 	// "anonymous".
 	Source string
 }
@@ -78,7 +78,7 @@ func resolveCredentials(getenv func(string) string, profile, region string) (cre
 	}
 	if !explicit {
 		if id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
-			return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN"), Source: "environment"}, region, nil
+			return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN"), Source: "the environment"}, region, nil
 		}
 	}
 	for _, f := range []struct {

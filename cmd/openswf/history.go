@@ -19,11 +19,10 @@ const historyValueWidth = 60
 // historyEvent is an event of either API, as the compact lines read it: SWF's eventId, eventTimestamp and
 // <type>EventAttributes; Step Functions' id, timestamp and <type>EventDetails.
 type historyEvent struct {
-	ID        int64
-	Time      time.Time
-	Type      string
-	Attrs     json.RawMessage
-	PrevEvent int64 // Step Functions' previousEventId
+	ID    int64
+	Time  time.Time
+	Type  string
+	Attrs json.RawMessage
 }
 
 // decodeEvent reads raw, an event of SWF's (sfn false) or Step Functions' history.
@@ -37,7 +36,6 @@ func decodeEvent(raw json.RawMessage, sfn bool) (historyEvent, error) {
 	idKey, timeKey, typeKey, attrSuffix := "eventId", "eventTimestamp", "eventType", "EventAttributes"
 	if sfn {
 		idKey, timeKey, typeKey, attrSuffix = "id", "timestamp", "type", "EventDetails"
-		_ = json.Unmarshal(m["previousEventId"], &e.PrevEvent)
 	}
 	if err := json.Unmarshal(m[idKey], &e.ID); err != nil {
 		return e, fmt.Errorf("%s: %w", idKey, err)
