@@ -67,7 +67,7 @@ func (in *inspector) activities(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("openswf activities: unexpected argument %q", pos[0])
+		return usagef("activities: unexpected argument %q", pos[0])
 	}
 	scopes := 0
 	for _, s := range []string{*domain, *activityArn, *executionArn} {
@@ -77,11 +77,11 @@ func (in *inspector) activities(ctx context.Context, args []string) error {
 	}
 	switch {
 	case scopes != 1:
-		return usagef("openswf activities: give exactly one of --domain, --activity-arn, --execution-arn")
+		return usagef("activities: give exactly one of --domain, --activity-arn, --execution-arn")
 	case *domain == "" && (*taskList != "" || *execution != ""):
-		return usagef("openswf activities: --task-list and --execution go with --domain")
+		return usagef("activities: --task-list and --execution go with --domain")
 	case *max < 0:
-		return usagef("openswf activities: --max %d: must not be negative", *max)
+		return usagef("activities: --max %d: must not be negative", *max)
 	}
 	req := map[string]any{"maximumPageSize": 1000}
 	if *max > 0 && *max < 1000 {
@@ -109,7 +109,7 @@ func (in *inspector) activities(ctx context.Context, args []string) error {
 	if *state != "" {
 		s := strings.ToUpper(*state)
 		if s != "SCHEDULED" && s != "STARTED" {
-			return usagef("openswf activities: --state %q: want SCHEDULED or STARTED", *state)
+			return usagef("activities: --state %q: want SCHEDULED or STARTED", *state)
 		}
 		req["state"] = s
 	}

@@ -149,7 +149,7 @@ func (in *inspector) completion(args []string) error {
 		fmt.Fprint(in.out, "#compdef openswf\n# zsh completion for openswf: source <(openswf completion zsh), after compinit\n\n"+
 			completionFunctions()+zshCompletion)
 	default:
-		return usagef("openswf completion: unknown shell %q: want bash or zsh", args[0])
+		return usagef("completion: unknown shell %q: want bash or zsh", args[0])
 	}
 	return nil
 }

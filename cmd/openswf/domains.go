@@ -24,11 +24,11 @@ func (in *inspector) domains(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("openswf domains: unexpected argument %q", pos[0])
+		return usagef("domains: unexpected argument %q", pos[0])
 	}
 	*status = strings.ToUpper(*status)
 	if *status != "REGISTERED" && *status != "DEPRECATED" {
-		return usagef("openswf domains: --registration-status %q: want REGISTERED or DEPRECATED", *status)
+		return usagef("domains: --registration-status %q: want REGISTERED or DEPRECATED", *status)
 	}
 	c, err := in.client(g)
 	if err != nil {

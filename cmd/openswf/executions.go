@@ -105,11 +105,11 @@ func (in *inspector) executionsList(ctx context.Context, args []string) error {
 	}
 	switch {
 	case len(pos) > 0:
-		return usagef("openswf executions list: unexpected argument %q", pos[0])
+		return usagef("executions list: unexpected argument %q", pos[0])
 	case *domain == "":
-		return usagef("openswf executions list: --domain is required")
+		return usagef("executions list: --domain is required")
 	case *max < 0:
-		return usagef("openswf executions list: --max %d: must not be negative", *max)
+		return usagef("executions list: --max %d: must not be negative", *max)
 	}
 	f := executionFilters{workflowID: *workflowID, tag: *tag}
 	f.typeName, f.typeVersion, _ = strings.Cut(*wfType, ":")
@@ -117,12 +117,12 @@ func (in *inspector) executionsList(ctx context.Context, args []string) error {
 	case s == "":
 	case s == "OPEN":
 		if *closed {
-			return usagef("openswf executions list: --status OPEN and --closed contradict each other")
+			return usagef("executions list: --status OPEN and --closed contradict each other")
 		}
 	case slices.Contains(closeStatuses, s):
 		*closed, f.closeStatus = true, s
 	default:
-		return usagef("openswf executions list: --status %q: want OPEN or one of %s", *status, strings.Join(closeStatuses, ", "))
+		return usagef("executions list: --status %q: want OPEN or one of %s", *status, strings.Join(closeStatuses, ", "))
 	}
 	now := in.now()
 	timeFilter := map[string]any{"oldestDate": 0}
@@ -209,11 +209,11 @@ func findRun(ctx context.Context, c *client, domain, workflowID string) (string,
 func runArgs(cmd string, pos []string, domain string) error {
 	switch {
 	case domain == "":
-		return usagef("openswf %s: --domain is required", cmd)
+		return usagef("%s: --domain is required", cmd)
 	case len(pos) == 0:
-		return usagef("openswf %s: want <workflowId> [runId]", cmd)
+		return usagef("%s: want <workflowId> [runId]", cmd)
 	case len(pos) > 2:
-		return usagef("openswf %s: unexpected argument %q", cmd, pos[2])
+		return usagef("%s: unexpected argument %q", cmd, pos[2])
 	}
 	return nil
 }

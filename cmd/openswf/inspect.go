@@ -141,7 +141,7 @@ func (in *inspector) sub(ctx context.Context, cmd string, args []string, subs ma
 	}
 	f, ok := subs[args[0]]
 	if !ok {
-		return usagef("openswf %s: unknown command %q (want one of %s)", cmd, args[0], strings.Join(names, ", "))
+		return usagef("%s: unknown command %q (want one of %s)", cmd, args[0], strings.Join(names, ", "))
 	}
 	return f(ctx, args[1:])
 }
@@ -213,7 +213,7 @@ func (in *inspector) parse(fs *flag.FlagSet, g *globals, args []string) ([]strin
 				// The flag package printed the usage (fs.Usage, to out).
 				return nil, err
 			}
-			return nil, usagef("openswf %s: %v (see --help)", fs.Name(), err)
+			return nil, usagef("%s: %v (see --help)", fs.Name(), err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -223,10 +223,10 @@ func (in *inspector) parse(fs *flag.FlagSet, g *globals, args []string) ([]strin
 		args = args[1:]
 	}
 	if g.output != "table" && g.output != "json" {
-		return nil, usagef("openswf %s: --output %q: want table or json", fs.Name(), g.output)
+		return nil, usagef("%s: --output %q: want table or json", fs.Name(), g.output)
 	}
 	if g.timeout <= 0 {
-		return nil, usagef("openswf %s: --timeout %v: must be positive", fs.Name(), g.timeout)
+		return nil, usagef("%s: --timeout %v: must be positive", fs.Name(), g.timeout)
 	}
 	return pos, nil
 }

@@ -51,7 +51,7 @@ func (in *inspector) sfnStateMachines(ctx context.Context, args []string) error 
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("openswf sfn state-machines: unexpected argument %q", pos[0])
+		return usagef("sfn state-machines: unexpected argument %q", pos[0])
 	}
 	c, err := in.client(g)
 	if err != nil {
@@ -79,7 +79,7 @@ func (in *inspector) sfnActivities(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("openswf sfn activities: unexpected argument %q", pos[0])
+		return usagef("sfn activities: unexpected argument %q", pos[0])
 	}
 	c, err := in.client(g)
 	if err != nil {
@@ -120,13 +120,13 @@ func (in *inspector) sfnExecutionsList(ctx context.Context, args []string) error
 	}
 	switch {
 	case len(pos) > 0:
-		return usagef("openswf sfn executions list: unexpected argument %q", pos[0])
+		return usagef("sfn executions list: unexpected argument %q", pos[0])
 	case *max < 0:
-		return usagef("openswf sfn executions list: --max %d: must not be negative", *max)
+		return usagef("sfn executions list: --max %d: must not be negative", *max)
 	}
 	*status = strings.ToUpper(*status)
 	if *status != "" && !slices.Contains(sfnStatuses, *status) {
-		return usagef("openswf sfn executions list: --status %q: want one of %s", *status, strings.Join(sfnStatuses, ", "))
+		return usagef("sfn executions list: --status %q: want one of %s", *status, strings.Join(sfnStatuses, ", "))
 	}
 	c, err := in.client(g)
 	if err != nil {
@@ -191,9 +191,9 @@ func (in *inspector) sfnExecutionsList(ctx context.Context, args []string) error
 func executionArnArg(cmd string, pos []string) (string, error) {
 	switch {
 	case len(pos) == 0:
-		return "", usagef("openswf %s: want <executionArn>", cmd)
+		return "", usagef("%s: want <executionArn>", cmd)
 	case len(pos) > 1:
-		return "", usagef("openswf %s: unexpected argument %q", cmd, pos[1])
+		return "", usagef("%s: unexpected argument %q", cmd, pos[1])
 	}
 	return pos[0], nil
 }
