@@ -150,6 +150,9 @@ func (in *inspector) sub(ctx context.Context, cmd string, args []string, subs ma
 type globals struct {
 	endpoint, region, profile, output string
 	timeout                           time.Duration
+	// usage prints the command's --help to out. fs.Usage does nothing: the flag package calls it on
+	// every parse error too, which would put the help on standard output under an error.
+	usage func()
 }
 
 // globalsHelp closes the --help of every inspection command.
@@ -179,7 +182,8 @@ func (in *inspector) flagSet(name, usage string) (*flag.FlagSet, *globals) {
 	fs.StringVar(&g.profile, "profile", "", "the shared-config profile to sign with (default: AWS_PROFILE, else the environment's keys)")
 	fs.StringVar(&g.output, "output", "table", "table or json")
 	fs.DurationVar(&g.timeout, "timeout", 30*time.Second, "give up on a request after this long")
-	fs.Usage = func() {
+	fs.Usage = func() {}
+	g.usage = func() {
 		fmt.Fprintf(in.out, "usage: openswf %s\n", usage)
 		tw := newTable(in.out)
 		own := 0
@@ -210,7 +214,7 @@ func (in *inspector) parse(fs *flag.FlagSet, g *globals, args []string) ([]strin
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				// The flag package printed the usage (fs.Usage, to out).
+				g.usage()
 				return nil, err
 			}
 			return nil, usagef("%s: %v (see --help)", fs.Name(), err)

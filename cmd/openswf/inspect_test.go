@@ -379,6 +379,9 @@ func TestInspect_ExitCodes(t *testing.T) {
 			if tc.errHas != "" && !strings.Contains(r.err, tc.errHas) {
 				t.Errorf("openswf %v: stderr %q, want it to hold %q", tc.args, r.err, tc.errHas)
 			}
+			if tc.want != exitOK && r.out != "" {
+				t.Errorf("openswf %v failed and printed on standard output:\n%s", tc.args, r.out)
+			}
 			if tc.want != exitOK && !strings.HasPrefix(r.err, "openswf: ") {
 				t.Errorf("openswf %v: stderr %q, want one line opening with \"openswf: \"", tc.args, r.err)
 			}
