@@ -36,7 +36,7 @@ var completionTree = []struct {
 }
 
 // inspectionGlobalFlags are the flags every inspection command takes besides its own.
-var inspectionGlobalFlags = []string{"--endpoint", "--region", "--profile", "--output", "--timeout", "--help"}
+var inspectionGlobalFlags = []string{"--endpoint", "--region", "--profile", "--output", "--timeout", "--ca-bundle", "--help"}
 
 // completionValues are the values of the flags that take one of a few.
 var completionValues = []struct{ flag, values string }{

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,8 +151,8 @@ func (in *inspector) sub(ctx context.Context, cmd string, args []string, subs ma
 
 // globals are the flags every inspection command takes.
 type globals struct {
-	endpoint, region, profile, output string
-	timeout                           time.Duration
+	endpoint, region, profile, output, caBundle string
+	timeout                                     time.Duration
 	// usage prints the command's --help to out. fs.Usage does nothing: the flag package calls it on
 	// every parse error too, which would put the help on standard output under an error.
 	usage func()
@@ -163,6 +166,7 @@ Global flags (every inspection command):
   --profile NAME   the profile of ~/.aws/credentials and ~/.aws/config to sign with (default: AWS_PROFILE)
   --output FORMAT  table (for people) or json (the AWS answers, pages merged, for scripts)
   --timeout D      give up on a request after this long (default 30s)
+  --ca-bundle FILE PEM certificates to trust for an https endpoint instead of the system's (env AWS_CA_BUNDLE)
 
 Credentials: --profile's keys, else AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else the profile AWS_PROFILE
 or "default" names in ~/.aws/credentials or ~/.aws/config (static keys only). With none found anywhere the
@@ -182,6 +186,7 @@ func (in *inspector) flagSet(name, usage string) (*flag.FlagSet, *globals) {
 	fs.StringVar(&g.profile, "profile", "", "the shared-config profile to sign with (default: AWS_PROFILE, else the environment's keys)")
 	fs.StringVar(&g.output, "output", "table", "table or json")
 	fs.DurationVar(&g.timeout, "timeout", 30*time.Second, "give up on a request after this long")
+	fs.StringVar(&g.caBundle, "ca-bundle", "", "PEM certificates to trust for an https endpoint instead of the system's (env AWS_CA_BUNDLE)")
 	fs.Usage = func() {}
 	g.usage = func() {
 		fmt.Fprintf(in.out, "usage: openswf %s\n", usage)
@@ -189,7 +194,7 @@ func (in *inspector) flagSet(name, usage string) (*flag.FlagSet, *globals) {
 		own := 0
 		fs.VisitAll(func(f *flag.Flag) {
 			switch f.Name {
-			case "endpoint", "region", "profile", "output", "timeout":
+			case "endpoint", "region", "profile", "output", "timeout", "ca-bundle":
 				return
 			}
 			if own++; own == 1 {
@@ -252,8 +257,21 @@ func (in *inspector) client(g *globals) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &client{endpoint: endpoint, region: region, creds: creds, http: &http.Client{Timeout: g.timeout}, now: in.now,
-		pageSize: in.pageSize}, nil
+	hc := &http.Client{Timeout: g.timeout}
+	if bundle := firstOf(g.caBundle, in.getenv("AWS_CA_BUNDLE")); bundle != "" {
+		pem, err := os.ReadFile(bundle)
+		if err != nil {
+			return nil, usagef("--ca-bundle: %v", err)
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, usagef("--ca-bundle %s: no PEM certificate in it", bundle)
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+		hc.Transport = tr
+	}
+	return &client{endpoint: endpoint, region: region, creds: creds, http: hc, now: in.now, pageSize: in.pageSize}, nil
 }
 
 // writeJSON prints v as indented JSON: the --output json of every command.

@@ -457,3 +457,26 @@ func TestInspect_Pages(t *testing.T) {
 		}
 	}
 }
+
+// TestInspect_HTTPS reads a server serving HTTPS with a self-signed certificate: trusted through
+// --ca-bundle or AWS_CA_BUNDLE, and unreachable (exit 5, the handshake refused) without.
+func TestInspect_HTTPS(t *testing.T) {
+	certFile, keyFile, _ := openswftest.SelfSignedCert(t, t.TempDir())
+	addr, scheme := startServeScheme(t, "--tls-cert", certFile, "--tls-key", keyFile)
+	if scheme != "https" {
+		t.Fatalf("serve --tls-cert: scheme %s, want https", scheme)
+	}
+	url := "https://" + addr
+	if r := runCLI(t, nil, "domains", "--endpoint", url, "--ca-bundle", certFile); r.code != 0 || !strings.HasPrefix(r.out, "NAME") {
+		t.Errorf("domains over HTTPS with --ca-bundle: exit %d, out %q, stderr %q", r.code, r.out, r.err)
+	}
+	if r := runCLI(t, map[string]string{"AWS_CA_BUNDLE": certFile}, "domains", "--endpoint", url); r.code != 0 {
+		t.Errorf("domains over HTTPS with AWS_CA_BUNDLE: exit %d, stderr %q", r.code, r.err)
+	}
+	if r := runCLI(t, nil, "domains", "--endpoint", url); r.code != exitUnreachable || !strings.Contains(r.err, "certificate") {
+		t.Errorf("domains over HTTPS, the certificate not trusted: exit %d, stderr %q; want %d and the certificate named", r.code, r.err, exitUnreachable)
+	}
+	if r := runCLI(t, nil, "domains", "--endpoint", url, "--ca-bundle", keyFile); r.code != exitUsage {
+		t.Errorf("domains --ca-bundle of a file with no certificate: exit %d, want %d; stderr %q", r.code, exitUsage, r.err)
+	}
+}
