@@ -181,7 +181,9 @@ func (in *inspector) executionsList(ctx context.Context, args []string) error {
 }
 
 // unixSeconds is t as an AWS JSON 1.0 timestamp.
-func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+//
+// Milliseconds, AWS's precision: UnixNano would overflow past the year 2262.
+func unixSeconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1e3 }
 
 // findRun finds the run to show of workflowID when no run id was given: the open run, else the closed run
 // that started last.

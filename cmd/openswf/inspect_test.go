@@ -245,6 +245,8 @@ func TestInspect_SWF(t *testing.T) {
 			{[]string{"--since", "1h"}, "w-other w-open"},
 			{[]string{"--until", "1h"}, ""},
 			{[]string{"--since", "2000-01-01T00:00:00Z", "--until", "2100-01-01T00:00:00Z", "--closed"}, "w-fail w-done"},
+			// Past the years int64 nanoseconds hold.
+			{[]string{"--since", "1600-01-01T00:00:00Z", "--until", "2300-01-01T00:00:00Z", "--closed"}, "w-fail w-done"},
 			{[]string{"--max", "1"}, "w-other"},
 		} {
 			if got := strings.Join(list(tc.args...), " "); got != tc.want {
