@@ -119,6 +119,11 @@ func TestEngine_ListExecutionsFilters(t *testing.T) {
 		{"OpenStartRange", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: at(3), Latest: at(6)}}, []string{"o3", "o2"}},
 		{"OpenLatestInclusive", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: at(0), Latest: at(1)}}, []string{"o1"}},
 		{"OpenEmptyRange", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: at(20)}}, nil},
+		// Bounds past what a store's int64 nanoseconds hold (2262) select as the edge would.
+		{"OpenLatestFarFuture", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: at(0), Latest: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}, []string{"o3", "o2", "o1"}},
+		{"OpenOldestFarPast", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), Latest: at(1)}}, []string{"o1"}},
+		{"OpenOldestFarFuture", true, engine.VisibilityInput{StartTimeFilter: &engine.TimeFilter{Oldest: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}, nil},
+		{"ClosedCloseLatestFarFuture", false, engine.VisibilityInput{CloseTimeFilter: &engine.TimeFilter{Oldest: at(9), Latest: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}}, []string{"c1", "c4", "c2"}},
 		{"OpenExecution", true, engine.VisibilityInput{StartTimeFilter: v.all(), ExecutionFilter: sp("o2")}, []string{"o2"}},
 		{"OpenExecutionClosedOnly", true, engine.VisibilityInput{StartTimeFilter: v.all(), ExecutionFilter: sp("c1")}, nil},
 		{"OpenType", true, engine.VisibilityInput{StartTimeFilter: v.all(), TypeFilter: &openswf.WorkflowType{Name: "wf"}}, []string{"o2", "o1"}},

@@ -22,6 +22,8 @@ func TestRun_Help(t *testing.T) {
 		{"serve", "--help"}, {"serve", "-h"}, {"serve", "--addr", "127.0.0.1:0", "--help"},
 		{"rotate-token-key", "--help"}, {"rotate-token-key", "-h"},
 		{"version", "--help"}, {"version", "-h"},
+		{"domains", "--help"}, {"executions", "--help"}, {"executions", "list", "-h"}, {"history", "--domain", "d", "--help"},
+		{"activities", "--help"}, {"sfn", "--help"}, {"sfn", "executions", "describe", "--help"}, {"completion", "--help"},
 	} {
 		var out bytes.Buffer
 		if err := Run(context.Background(), args, &out); err != nil {

@@ -37,10 +37,33 @@ commands:
           exit 0 if the server at --addr (OPENSWF_ADDR) answers GET /readyz with 200, 1 otherwise: the
           health check of a container image without a shell
 
-Every command takes --help.
+inspection commands, the client of any openswf endpoint (--endpoint URL, env OPENSWF_ENDPOINT, default
+http://127.0.0.1:7740; --output table|json; signed with the AWS credential chain's static keys, --profile,
+or anonymous ones, which a server without --auth accepts):
+  domains [--registration-status S]
+          the SWF domains: name, status, retention, description
+  executions list --domain D [--closed] [--status S] [--type NAME[:VERSION]] [--workflow-id ID] [--tag T]
+                  [--since WHEN] [--until WHEN] [--max N]
+          a domain's runs, open or closed
+  executions describe --domain D <workflowId> [runId]
+          one run (without a run id: the open one, else the latest closed)
+  history --domain D <workflowId> [runId]
+          a run's history, one event a line
+  activities (--domain D [--task-list TL] [--execution WFID[/RUNID]] | --activity-arn ARN | --execution-arn ARN)
+          the open activity tasks, live: worker, last heartbeat's age and details, nearest deadline
+  sfn state-machines | sfn activities | sfn executions list [--state-machine ARN|NAME] [--status S] |
+  sfn executions describe <executionArn> | sfn executions history <executionArn>
+          Step Functions' state machines, activities, executions and histories
+  completion bash|zsh
+          a shell completion script: source <(openswf completion bash)
+
+Every command takes --help. The inspection commands exit 0 on success, 1 on a fault the server answered
+or a client failure, 2 on bad flags or arguments, 3 when what was asked for does not exist, 4 when access
+is denied or the credentials are refused, 5 when the endpoint does not answer; the others exit 0 or 1.
 `
 
-// Run runs the command named by args until ctx ends; logs go to logw.
+// Run runs the command named by args until ctx ends; logs go to logw. Main, which main calls, adds the
+// inspection commands' exit statuses.
 func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 	if len(args) == 0 {
 		return errors.New(strings.TrimSpace(usage))
@@ -58,6 +81,13 @@ func Run(ctx context.Context, args []string, logw io.Writer) (err error) {
 		fmt.Fprint(logw, usage)
 		return nil
 	default:
+		if isInspection(args[0]) {
+			// Main runs these with their own output stream and exit status; here both go to logw and
+			// the status is the error.
+			in := &inspector{out: logw, errw: logw, getenv: os.Getenv, now: time.Now}
+			err = in.run(ctx, args)
+			break
+		}
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
 	if errors.Is(err, flag.ErrHelp) {
