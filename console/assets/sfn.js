@@ -119,7 +119,10 @@ export async function sfnExecutionPage(ctx, main, arn) {
         def = JSON.parse(sm.definition);
       }
     } catch (e) {
-      if (ctx.alive) summaryBox.replaceChildren(errorBox(e, 'DescribeExecution'));
+      if (!ctx.alive) return;
+      summaryBox.replaceChildren(errorBox(e, 'DescribeExecution'));
+      lastStamp = '';
+      if (!e.status || e.status >= 500) timer = setTimeout(refresh, 5000); // a restarting server, a network hiccup: try again
       return;
     }
     if (!ctx.alive) return;

@@ -231,6 +231,8 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
     } catch (e) {
       if (!ctx.alive) return;
       summaryBox.replaceChildren(errorBox(e, 'DescribeWorkflowExecution'));
+      lastStamp = '';
+      if (!e.status || e.status >= 500) refreshTimer = setTimeout(refresh, 5000); // a restarting server, a network hiccup: try again
       return;
     }
     if (!ctx.alive) return;
