@@ -20,6 +20,7 @@ import (
 
 	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/awsjson"
+	"github.com/openswf/openswf/console"
 	"github.com/openswf/openswf/engine"
 	"github.com/openswf/openswf/iam"
 	"github.com/openswf/openswf/metrics"
@@ -63,6 +64,12 @@ type Config struct {
 	Logger *slog.Logger
 	// AccessLog, when set, receives one line per request at info (accesslog.go); nil logs none, at no cost.
 	AccessLog *slog.Logger
+	// Console serves the web console at /ui/ (package console) and sends browsers there from GET /. Off,
+	// /ui/ answers 404, GET / the index page, and the console's metrics sampler does not run.
+	Console bool
+	// ConsoleInterval is how often the console samples the metrics for its overview; console.DefaultInterval
+	// when zero.
+	ConsoleInterval time.Duration
 }
 
 // Node is a running openswf server without its listener.
@@ -82,6 +89,7 @@ type Node struct {
 	api           http.Handler // the AWS JSON APIs
 	scrape        http.Handler // Metrics' handler
 	handler       http.Handler
+	console       *console.Console // nil when Config.Console is off
 	log           *slog.Logger
 	// dbFile is the SQLite database file, whose writability GET /readyz checks; empty for ":memory:".
 	dbFile string
@@ -196,6 +204,10 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.DB != ":memory:" && !IsPostgres(cfg.DB) {
 		n.dbFile = cfg.DB
 	}
+	if cfg.Console {
+		n.console = console.New(console.Config{Region: cfg.Region, Auth: cfg.Auth != nil, Version: cfg.Version,
+			Scrape: reg.WriteText, Interval: cfg.ConsoleInterval, Logger: cfg.Logger})
+	}
 	n.handler = http.HandlerFunc(n.route)
 	if cfg.AccessLog != nil {
 		n.handler = accessLog(cfg.AccessLog, n.handler)
@@ -252,7 +264,7 @@ func openStore(ctx context.Context, cfg Config, obs *metrics.Set) (openswf.Store
 	return s, nil
 }
 
-// Handler serves the APIs (POST /), a page for browsers (GET /), the metrics (GET /metrics, Prometheus text
+// Handler serves the APIs (POST /), a page for browsers (GET /; the console at /ui/ when it is on), the metrics (GET /metrics, Prometheus text
 // format), liveness (GET /healthz) and readiness (GET /readyz).
 func (n *Node) Handler() http.Handler { return n.handler }
 
@@ -266,13 +278,19 @@ var indexPage string
 // route serves the GET endpoints and the APIs. A plain switch rather than an http.ServeMux, so that the APIs
 // see every request to / as the client sent it (ServeMux would redirect unclean paths).
 //
-//   - /: GET and HEAD answer the index page; every other method goes to the APIs, which serve POST and
-//     answer any other method with their own AWS JSON fault (405 MethodNotAllowedException).
+//   - /: GET and HEAD answer the index page, or with the console on, redirect a browser (Accept: text/html)
+//     to /ui/; every other method goes to the APIs, which serve POST and answer any other method with
+//     their own AWS JSON fault (405 MethodNotAllowedException).
+//   - /ui and /ui/…: the console when it is on (its own 404s and 405s), 404 otherwise.
 //   - /metrics, /healthz, /readyz: GET and HEAD only, 405 in plain text otherwise.
 //   - any other path: 404 in plain text, whatever the method. The AWS clients always send their requests
 //     to the endpoint's path, /; a request elsewhere was meant for something else.
 func (n *Node) route(w http.ResponseWriter, r *http.Request) {
 	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	if n.console != nil && (r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, console.Prefix)) {
+		n.console.ServeHTTP(w, r)
+		return
+	}
 	var serve func(http.ResponseWriter, *http.Request)
 	switch r.URL.Path {
 	case "/":
@@ -281,6 +299,11 @@ func (n *Node) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		serve = n.index
+		if n.console != nil && console.WantsHTML(r) {
+			w.Header().Set("Cache-Control", "no-store")
+			http.Redirect(w, r, console.Prefix, http.StatusFound)
+			return
+		}
 	case "/metrics":
 		serve = n.scrape.ServeHTTP
 	case "/healthz":
@@ -423,6 +446,9 @@ func (n *Node) ReloadAuth(cfg *iam.Config) error {
 // Close stops the engine and closes the store; acknowledged writes are already durable. A PostgreSQL
 // node releases its timer leases first, so that the other nodes take them over at once.
 func (n *Node) Close() error {
+	if n.console != nil {
+		n.console.Close()
+	}
 	n.states.Close()
 	n.Engine.Close()
 	if n.leases != nil {

@@ -122,6 +122,59 @@ func TestNode_IndexPage(t *testing.T) {
 	}
 }
 
+// With Config.Console the node serves the console at /ui/ and sends browsers there from GET /; without it,
+// /ui/ is a 404 and GET / the index page, whatever the Accept header.
+func TestNode_Console(t *testing.T) {
+	browser := func(h http.Handler, path string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	t.Run("on", func(t *testing.T) {
+		n, err := Open(context.Background(), Config{DB: ":memory:", Console: true, Region: "eu-west-1", Version: "v9",
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer n.Close()
+		h := n.Handler()
+		if w := browser(h, "/"); w.Code != http.StatusFound || w.Header().Get("Location") != "/ui/" {
+			t.Errorf("browser GET /: got %d to %q, want 302 to /ui/", w.Code, w.Header().Get("Location"))
+		}
+		// A client that does not ask for HTML (curl, a probe) still gets the index page.
+		if w := serve(h, http.MethodGet, "/", "", ""); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "<title>openswf</title>") {
+			t.Errorf("GET / without Accept: got %d, want 200 and the index page", w.Code)
+		}
+		w := browser(h, "/ui/")
+		if w.Code != http.StatusOK || !strings.Contains(w.Header().Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Errorf("GET /ui/: got %d CSP %q, want 200 under default-src 'self'", w.Code, w.Header().Get("Content-Security-Policy"))
+		}
+		if w := serve(h, http.MethodGet, "/ui/config.json", "", ""); w.Body.String() != `{"region":"eu-west-1","auth":false,"version":"v9"}` {
+			t.Errorf("GET /ui/config.json: got %d %s", w.Code, w.Body)
+		}
+		if w := serve(h, http.MethodGet, "/ui/api/metrics", "", ""); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"points"`) {
+			t.Errorf("GET /ui/api/metrics: got %d %s", w.Code, w.Body)
+		}
+		// The APIs are untouched.
+		if w := serve(h, http.MethodPost, "/", "SimpleWorkflowService.ListDomains", `{"registrationStatus":"REGISTERED"}`); w.Code != http.StatusOK {
+			t.Errorf("POST / ListDomains: got %d %s, want 200", w.Code, w.Body)
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		h := open(t).Handler()
+		if w := browser(h, "/"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "<title>openswf</title>") {
+			t.Errorf("browser GET /: got %d, want 200 and the index page", w.Code)
+		}
+		for _, p := range []string{"/ui/", "/ui", "/ui/app.js", "/ui/config.json", "/ui/api/metrics"} {
+			if w := browser(h, p); w.Code != http.StatusNotFound {
+				t.Errorf("GET %s with the console off: got %d, want 404", p, w.Code)
+			}
+		}
+	})
+}
+
 // Paths the node does not serve answer 404 in plain text, whatever the method; the GET endpoints answer
 // other methods 405.
 func TestNode_UnknownPathsAndMethods(t *testing.T) {

@@ -37,6 +37,10 @@ type Options struct {
 	Auth *iam.Config
 	// RateLimit bounds each access key's requests per second (--rate-limit); 0 for none.
 	RateLimit float64
+	// Console serves the web console at /ui/ (--console); off by default in tests. ConsoleInterval is how
+	// often its overview samples the metrics (5 s when zero).
+	Console         bool
+	ConsoleInterval time.Duration
 }
 
 // Server is a running in-process openswf.
@@ -77,7 +81,7 @@ func New(tb testing.TB, opts Options) *Server {
 		cert, roots = c, pool
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Auth: opts.Auth, RateLimit: opts.RateLimit, Logger: quiet})
+	n, err := node.Open(context.Background(), node.Config{DB: opts.DB, PollHold: opts.PollHold, Auth: opts.Auth, RateLimit: opts.RateLimit, Console: opts.Console, ConsoleInterval: opts.ConsoleInterval, Logger: quiet})
 	if err != nil {
 		tb.Fatalf("open node: %v", err)
 	}

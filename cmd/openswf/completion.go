@@ -15,7 +15,7 @@ var completionTree = []struct {
 	{"openswf", []string{"serve", "rotate-token-key", "version", "healthcheck", "domains", "executions", "history", "activities", "sfn", "completion", "help"}, nil},
 	{"openswf serve", nil, []string{"--addr", "--db", "--db-pool", "--lease", "--node-id", "--region", "--account", "--poll-hold", "--max-body",
 		"--max-conns", "--idle-timeout", "--cpuprofile", "--allocprofile", "--rate-limit", "--auth", "--tls-cert", "--tls-key",
-		"--log-level", "--log-format", "--access-log"}},
+		"--log-level", "--log-format", "--access-log", "--console"}},
 	{"openswf rotate-token-key", nil, []string{"--db", "--retire", "--retire-only"}},
 	{"openswf version", nil, nil},
 	{"openswf healthcheck", nil, []string{"--addr", "--path", "--tls", "--timeout"}},

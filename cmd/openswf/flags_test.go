@@ -223,3 +223,38 @@ func TestServe_BuildInfo(t *testing.T) {
 		t.Errorf("GET /metrics: no %s… in:\n%s", want, body)
 	}
 }
+
+// TestServe_Console checks that the console is on by default, and that --console=false and
+// OPENSWF_CONSOLE=false turn it off.
+func TestServe_Console(t *testing.T) {
+	status := func(addr, path string) int {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	t.Run("default", func(t *testing.T) {
+		addr, log := serveLog(t)
+		if got := status(addr, "/ui/"); got != http.StatusOK {
+			t.Errorf("GET /ui/: got %d, want 200", got)
+		}
+		if !strings.Contains(log.String(), "console=true") {
+			t.Errorf("the listening line does not say console=true:\n%s", log)
+		}
+	})
+	t.Run("flag", func(t *testing.T) {
+		addr, _ := serveLog(t, "--console=false")
+		if got := status(addr, "/ui/"); got != http.StatusNotFound {
+			t.Errorf("--console=false: GET /ui/ got %d, want 404", got)
+		}
+	})
+	t.Run("env", func(t *testing.T) {
+		t.Setenv("OPENSWF_CONSOLE", "false")
+		addr, _ := serveLog(t)
+		if got := status(addr, "/ui/"); got != http.StatusNotFound {
+			t.Errorf("OPENSWF_CONSOLE=false: GET /ui/ got %d, want 404", got)
+		}
+	})
+}

@@ -24,7 +24,7 @@ import (
 const usage = `usage: openswf <command> [flags]
 
 commands:
-  serve   run the service: the SWF and Step Functions APIs at POST /, a page for browsers at GET /,
+  serve   run the service: the SWF and Step Functions APIs at POST /, the web console at GET /ui/,
           Prometheus metrics at GET /metrics, liveness at GET /healthz and readiness at GET /readyz, all on
           --addr; the database is an SQLite file (--db). Every flag has an
           environment variable (--poll-hold: OPENSWF_POLL_HOLD); openswf serve --help lists them
@@ -170,6 +170,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
 	logLevel := fs.String("log-level", "info", "least level logged: debug (adds each fault answered and each timer fired), info, warn or error")
 	logFormat := fs.String("log-format", "text", "log lines as text (key=value) or json")
+	consoleOn := fs.Bool("console", true, "serve the web console at /ui/ (and send browsers there from GET /); --console=false turns it off")
 	accessLogOn := fs.Bool("access-log", false, "log one line per request (operation, status, fault, latency, request id), whatever --log-level says")
 	documentEnv(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -256,7 +257,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	n, err := node.Open(ctx, node.Config{Version: build.Version, Commit: build.Commit, DB: *db, DBPool: *dbPool, Lease: *lease, NodeID: *nodeID, PollHold: *pollHold, MaxBodyBytes: *maxBody, Region: *region,
-		Account: *account, Auth: auth, RateLimit: limit, Logger: log, AccessLog: accessLog})
+		Account: *account, Auth: auth, RateLimit: limit, Logger: log, AccessLog: accessLog, Console: *consoleOn})
 	if err != nil {
 		ln.Close()
 		return err
@@ -276,7 +277,7 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	defer signal.Stop(hup)
 	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", node.RedactDB(*db), "max_conns", hs.MaxConns(),
 		"version", build.Version, "commit", build.Commit, "poll_hold", pollHold.String(), "auth", *authFile != "",
-		"rate_limit", *rateLimit, "log_level", *logLevel, "log_format", *logFormat, "access_log", *accessLogOn)
+		"rate_limit", *rateLimit, "console", *consoleOn, "log_level", *logLevel, "log_format", *logFormat, "access_log", *accessLogOn)
 	for {
 		select {
 		case err := <-errc:
