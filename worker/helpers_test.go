@@ -29,6 +29,12 @@ const waitFor = 15 * time.Second
 // quiet is the logger of the tests' workers.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// testOptions are the options of every test's worker, before its own: no log, and a drain timeout, so
+// that a test that fails while a handler waits for its context ends instead of hanging.
+func testOptions() []worker.Option {
+	return []worker.Option{worker.WithLogger(quiet), worker.WithDrainTimeout(waitFor)}
+}
+
 // transport counts the requests of each operation (by X-Amz-Target) and fails the first ones of an
 // operation as the test queued.
 type transport struct {
@@ -150,7 +156,7 @@ func newSWFEnv(t *testing.T, heartbeatTimeout string) *swfEnv {
 
 // worker returns a worker of the "activities" task list, through the counted client.
 func (e *swfEnv) worker(h worker.Handler, opts ...worker.Option) *worker.Worker {
-	return worker.NewSWF(e.wc, e.domain, "activities", h, append([]worker.Option{worker.WithLogger(quiet)}, opts...)...)
+	return worker.NewSWF(e.wc, e.domain, "activities", h, append(testOptions(), opts...)...)
 }
 
 // start starts a run of wf/1 and makes its first decision: the activities given.
