@@ -48,6 +48,8 @@ var allowedImports = map[string][]string{
 	"docs":              {},
 	"engine/testdata":   {},
 	"worker":            {},
+	"examples/go-swf":   {"worker"},
+	"examples/go-sfn":   {"worker"},
 }
 
 // thirdParty lists the modules outside the standard library each package's non-test code may import
@@ -60,6 +62,8 @@ var thirdParty = map[string][]string{
 	"storetest":       {"github.com/google/go-cmp"},
 	"bench":           {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go", "github.com/jackc/pgx/v5"},
 	"worker":          {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"examples/go-swf": {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"examples/go-sfn": {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
 }
 
 // TestImports_FollowTheLayers reads the imports of every non-test Go file of the module and fails on any
