@@ -25,18 +25,17 @@ func isLost(err error) bool {
 // connection errors and transport timeouts; a context that ended is not.
 var retryables = retry.IsErrorRetryables(append([]retry.IsErrorRetryable{}, retry.DefaultRetryables...))
 
-// isRetryable reports whether another attempt of the call that failed with err may succeed.
+// isRetryable reports whether another attempt of the call that failed with err may succeed. A context
+// that ended is not retried, but an attempt's own deadline is: callers look at their context first, so a
+// deadline that reaches here is one attempt's (callTimeout), spent on a connection that hung.
 func isRetryable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !isTransportTimeout(err) {
+	switch {
+	case errors.Is(err, context.Canceled):
 		return false
+	case errors.Is(err, context.DeadlineExceeded):
+		return true
 	}
 	return retryables.IsErrorRetryable(err) == aws.TrueTernary
-}
-
-// isTransportTimeout reports a timeout of the connection rather than of a context.
-func isTransportTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
 }
 
 // delay is how long to wait before the attempt after attempt n (1 for the first) failed: full jitter

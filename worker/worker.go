@@ -253,9 +253,7 @@ func (w *Worker) retry(ctx context.Context, call func(context.Context) error) er
 		actx, cancel := context.WithTimeout(ctx, callTimeout)
 		err := call(actx)
 		cancel()
-		// An attempt that outlived callTimeout while ctx lives hung on its connection: worth another.
-		hung := errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil
-		if err == nil || !isRetryable(err) && !hung || attempt >= w.cfg.backoff.Attempts {
+		if err == nil || ctx.Err() != nil || !isRetryable(err) || attempt >= w.cfg.backoff.Attempts {
 			return err
 		}
 		w.cfg.logger.Warn("worker: call failed; retrying", "attempt", attempt, "err", err)
