@@ -114,9 +114,12 @@ func WithBackoff(b Backoff) Option {
 	}
 }
 
-// WithSDKRetries keeps the client's own retryer for the worker's calls. By default each call the worker
-// makes is a single attempt of the SDK and the worker alone retries it (WithBackoff), so that a failing
-// call is not retried by two policies multiplied together.
+// WithSDKRetries leaves retrying to the client's own retryer. By default each call the worker makes is a
+// single attempt of the SDK (its retryer is replaced, for these calls only, by aws.NopRetryer) and the
+// worker retries it (WithBackoff), so that a failing call is not retried by two policies multiplied
+// together. With this option, answers and DescribeActivityType are sent once through the client's
+// retryer; a failed heartbeat is still followed by the next one, and a failed poll by another poll, after
+// the worker's backoff.
 func WithSDKRetries() Option { return func(c *config) { c.sdkRetries = true } }
 
 // WithMetrics sets what receives the worker's events (NopMetrics by default).

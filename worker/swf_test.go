@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/swf"
 	"github.com/aws/aws-sdk-go-v2/service/swf/types"
 	"github.com/aws/smithy-go"
@@ -316,5 +318,34 @@ func TestSWF_PermanentPollFault(t *testing.T) {
 	}
 	if n := e.rt.count("PollForActivityTask"); n != 1 {
 		t.Fatalf("%d polls, want 1", n)
+	}
+}
+
+// Under WithSDKRetries the client's retryer alone retries an answer: three transport errors spend its
+// three attempts, and the worker does not start another round, so the task is reported lost after exactly
+// three requests.
+func TestSWF_SDKRetriesAlone(t *testing.T) {
+	t.Parallel()
+	e := newSWFEnv(t, "NONE")
+	e.start("sdk-retries", e.activity("a1", "x"))
+	e.rt.failNext("RespondActivityTaskCompleted", resetByPeer, resetByPeer, resetByPeer)
+	c := swf.New(swf.Options{
+		BaseEndpoint: aws.String(e.srv.URL), Region: "us-east-1", Credentials: e.wc.Options().Credentials,
+		HTTPClient: &http.Client{Transport: e.rt},
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 3
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 10 * time.Millisecond, nil })
+		}),
+	})
+	m := &metrics{}
+	w := worker.NewSWF(c, e.domain, "activities", func(context.Context, *worker.Task) (string, error) {
+		return "ok", nil
+	}, append(testOptions(), worker.WithSDKRetries(), worker.WithMetrics(m))...)
+	run(t, w)
+	if got := m.waitOutcomes(t, 1); got[0] != worker.OutcomeLost {
+		t.Fatalf("outcome %v, want lost", got[0])
+	}
+	if n := e.rt.count("RespondActivityTaskCompleted"); n != 3 {
+		t.Fatalf("%d RespondActivityTaskCompleted requests, want the SDK's 3 attempts", n)
 	}
 }

@@ -247,13 +247,17 @@ func (w *Worker) answer(ctx context.Context, t *Task, result string, err error, 
 }
 
 // retry makes call, retrying throttling and transport errors with backoff, up to the attempts of the
-// backoff.
+// backoff; once only under WithSDKRetries, where the client's retryer does it.
 func (w *Worker) retry(ctx context.Context, call func(context.Context) error) error {
+	attempts := w.cfg.backoff.Attempts
+	if w.cfg.sdkRetries {
+		attempts = 1
+	}
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, callTimeout)
 		err := call(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil || !isRetryable(err) || attempt >= w.cfg.backoff.Attempts {
+		if err == nil || ctx.Err() != nil || !isRetryable(err) || attempt >= attempts {
 			return err
 		}
 		w.cfg.logger.Warn("worker: call failed; retrying", "attempt", attempt, "err", err)
