@@ -9,6 +9,8 @@ import (
 // The limits of the API, in characters: what SWF and Step Functions take, longer being refused with a
 // validation fault.
 const (
+	swfIdentityMax         = 256
+	sfnWorkerNameMax       = 80
 	swfReasonMax           = 256
 	swfDetailsMax          = 32768
 	swfHeartbeatDetailsMax = 2048

@@ -73,7 +73,7 @@ func WithPollers(n int) Option {
 }
 
 // WithIdentity sets the identity sent with each poll (SWF identity, Step Functions workerName); by
-// default host name and process id ("host:1234").
+// default host name and process id ("host:1234"). It is cut to the API's limit (256 and 80 characters).
 func WithIdentity(id string) Option { return func(c *config) { c.identity = id } }
 
 // WithHeartbeatInterval sets the interval between automatic heartbeats of every task, whatever the

@@ -37,6 +37,7 @@ type sfnBackend struct {
 }
 
 func (b *sfnBackend) poll(ctx context.Context, identity string) (*Task, error) {
+	identity = truncate(identity, sfnWorkerNameMax)
 	out, err := b.c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: &b.arn, WorkerName: &identity}, b.opts...)
 	if err != nil || out.TaskToken == nil {
 		return nil, err

@@ -52,6 +52,7 @@ type typeTimeout struct {
 }
 
 func (b *swfBackend) poll(ctx context.Context, identity string) (*Task, error) {
+	identity = truncate(identity, swfIdentityMax)
 	out, err := b.c.PollForActivityTask(ctx, &swf.PollForActivityTaskInput{
 		Domain: &b.domain, TaskList: &types.TaskList{Name: &b.taskList}, Identity: &identity,
 	}, b.opts...)
