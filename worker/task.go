@@ -122,10 +122,13 @@ func (h *heartbeater) putBack(d *string, asked bool) {
 	h.asked = h.asked || asked
 }
 
-// run sends heartbeats until ctx ends or the task is lost. The schedule counts from the task's start,
-// which is when the service's heartbeat clock starts too.
+// run sends heartbeats until ctx ends or the task is lost. The schedule counts from when the task was
+// received, just after the service's heartbeat clock started.
 func (h *heartbeater) run(ctx context.Context) {
-	last := h.clock.Now()
+	last := h.t.Started
+	if last.IsZero() {
+		last = h.clock.Now()
+	}
 	var due time.Time // zero: nothing scheduled
 	if h.interval > 0 {
 		due = last.Add(h.interval)
