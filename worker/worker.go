@@ -13,6 +13,9 @@ import (
 // minute: a connection that hangs is given up on and the call retried.
 const callTimeout = 30 * time.Second
 
+// describeBudget bounds the reading of an activity type's default heartbeat timeout, retries included.
+const describeBudget = 10 * time.Second
+
 // backend is one service's side of a worker: its calls, in the worker's words.
 type backend interface {
 	// poll long-polls for a task; nil without an error when the poll ended empty.
@@ -167,6 +170,10 @@ func (w *Worker) schedule(ctx context.Context, t *Task) {
 		t.HeartbeatInterval = max(w.cfg.heartbeatInterval, 0)
 		return
 	}
+	// Bounded, so that a slow DescribeActivityType cannot hold the task past a short heartbeat timeout
+	// before its first heartbeat; the next task of the type asks again.
+	ctx, cancel := context.WithTimeout(ctx, describeBudget)
+	defer cancel()
 	d, err := w.b.heartbeatTimeout(ctx, t)
 	if err != nil {
 		w.cfg.logger.Warn("worker: no heartbeat timeout known; heartbeating at the default interval",
