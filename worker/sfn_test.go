@@ -169,3 +169,31 @@ func TestSFN_TimedOutTaskCancelsHandler(t *testing.T) {
 		t.Fatalf("the worker answered a lost task (%d calls)", n)
 	}
 }
+
+// Stopping the execution while its task runs: the next heartbeat finds the task gone, which cancels the
+// handler with ErrTaskLost (Step Functions never asks for cancellation).
+func TestSFN_StoppedExecutionCancelsHandler(t *testing.T) {
+	t.Parallel()
+	e := newSFNEnv(t)
+	ex := e.execute(`{"StartAt": "Work", "States": {
+	  "Work": {"Type": "Task", "Resource": "ACTIVITY", "HeartbeatSeconds": 60, "End": true}}}`, `{}`)
+	started := make(chan struct{})
+	cause := make(chan error, 1)
+	w := worker.NewSFN(e.wc, e.arn, func(ctx context.Context, task *worker.Task) (string, error) {
+		close(started)
+		<-ctx.Done()
+		cause <- context.Cause(ctx)
+		return "", ctx.Err()
+	}, append(testOptions(), worker.WithHeartbeatInterval(200*time.Millisecond))...)
+	run(t, w)
+	recv(t, started, "task started")
+	if _, err := e.c.StopExecution(t.Context(), &sfn.StopExecutionInput{ExecutionArn: aws.String(ex)}); err != nil {
+		t.Fatalf("StopExecution: %v", err)
+	}
+	if got := recv(t, cause, "handler context cancelled"); !errors.Is(got, worker.ErrTaskLost) {
+		t.Fatalf("handler context cause = %v, want ErrTaskLost", got)
+	}
+	if d := e.waitDone(ex); d.Status != sfntypes.ExecutionStatusAborted {
+		t.Fatalf("execution %s, want ABORTED", d.Status)
+	}
+}
