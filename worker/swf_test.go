@@ -351,3 +351,24 @@ func TestSWF_SDKRetriesAlone(t *testing.T) {
 		t.Fatalf("%d RespondActivityTaskCompleted requests, want the SDK's 3 attempts", n)
 	}
 }
+
+// By default the client's retryer is off for the worker's calls: with the worker's attempts set to one,
+// an answer that meets a transport error is sent once, though the client's own retryer would have tried
+// it three times.
+func TestSWF_SDKRetryerOffByDefault(t *testing.T) {
+	t.Parallel()
+	e := newSWFEnv(t, "NONE")
+	e.start("no-sdk-retries", e.activity("a1", "x"))
+	e.rt.failNext("RespondActivityTaskCompleted", resetByPeer)
+	m := &metrics{}
+	w := e.worker(func(context.Context, *worker.Task) (string, error) {
+		return "ok", nil
+	}, worker.WithMetrics(m), worker.WithBackoff(worker.Backoff{Attempts: 1}))
+	run(t, w)
+	if got := m.waitOutcomes(t, 1); got[0] != worker.OutcomeLost {
+		t.Fatalf("outcome %v, want lost", got[0])
+	}
+	if n := e.rt.count("RespondActivityTaskCompleted"); n != 1 {
+		t.Fatalf("%d RespondActivityTaskCompleted requests, want 1", n)
+	}
+}
