@@ -85,3 +85,21 @@ func TestDependencies_ServerBinary(t *testing.T) {
 		}
 	}
 }
+
+// TestDependencies_ServerLinksNoWorker checks that the server binary does not link package worker, the
+// library for users' activity workers.
+func TestDependencies_ServerLinksNoWorker(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH: cannot list the server binary's packages")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "./cmd/openswf").Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/openswf: %v", err)
+	}
+	for p := range strings.FieldsSeq(string(out)) {
+		if p == module+"/worker" || strings.HasPrefix(p, module+"/worker/") {
+			t.Errorf("the server binary links %s, a library for users' workers", p)
+		}
+	}
+}

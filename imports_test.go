@@ -22,7 +22,9 @@ const module = "github.com/openswf/openswf"
 //   - bench starts an in-process node when asked to measure one without a child process, and parses with
 //     iam the access control file it gives that node for heartbeat-auth (node.Config.Auth takes an
 //     *iam.Config);
-//   - the bench command (cmd/openswf-bench) is apart from the server binary, which links no AWS SDK.
+//   - the bench command (cmd/openswf-bench) is apart from the server binary, which links no AWS SDK;
+//   - worker is a library for users' activity workers, over the AWS SDK alone: it imports nothing of the
+//     module, and only the examples import it (TestImports_WorkerIsForUsers).
 var allowedImports = map[string][]string{
 	".":                 {},
 	"awsjson":           {},
@@ -47,6 +49,9 @@ var allowedImports = map[string][]string{
 	"conformance":       {},
 	"docs":              {},
 	"engine/testdata":   {},
+	"worker":            {},
+	"examples/go-swf":   {"worker"},
+	"examples/go-sfn":   {"worker"},
 }
 
 // thirdParty lists the modules outside the standard library each package's non-test code may import
@@ -58,6 +63,9 @@ var thirdParty = map[string][]string{
 	"postgres/pgtest": {"github.com/jackc/pgx/v5"},
 	"storetest":       {"github.com/google/go-cmp"},
 	"bench":           {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go", "github.com/jackc/pgx/v5"},
+	"worker":          {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"examples/go-swf": {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
+	"examples/go-sfn": {"github.com/aws/aws-sdk-go-v2", "github.com/aws/smithy-go"},
 }
 
 // TestImports_FollowTheLayers reads the imports of every non-test Go file of the module and fails on any
@@ -111,5 +119,18 @@ func TestImports_FollowTheLayers(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImports_WorkerIsForUsers keeps package worker out of the server: no package of the module but the
+// examples may import it, so that the server never links it and it never depends on the server's code.
+func TestImports_WorkerIsForUsers(t *testing.T) {
+	for dir, allowed := range allowedImports {
+		if slices.Contains(allowed, "worker") && !strings.HasPrefix(dir, "examples/") {
+			t.Errorf("allowedImports lets %s import worker; only the examples may", dir)
+		}
+	}
+	if len(allowedImports["worker"]) != 0 {
+		t.Errorf("allowedImports lets worker import %v of the module; it uses the AWS SDK alone", allowedImports["worker"])
 	}
 }
