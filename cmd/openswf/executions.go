@@ -207,6 +207,25 @@ func findRun(ctx context.Context, c *client, domain, workflowID string) (string,
 	return "", &notFoundError{msg: fmt.Sprintf("no run of workflow id %q in domain %q", workflowID, domain)}
 }
 
+// runOf checks the arguments <workflowId> [runId] of a command on one run of domain and names the run: the
+// run id given, else the open run of the workflow id, else the closed run that started last.
+func (in *inspector) runOf(ctx context.Context, g *globals, cmd string, pos []string, domain string) (*client, workflowExecution, error) {
+	if err := runArgs(cmd, pos, domain); err != nil {
+		return nil, workflowExecution{}, err
+	}
+	c, err := in.client(g)
+	if err != nil {
+		return nil, workflowExecution{}, err
+	}
+	run := workflowExecution{WorkflowID: pos[0]}
+	if len(pos) == 2 {
+		run.RunID = pos[1]
+	} else if run.RunID, err = findRun(ctx, c, domain, run.WorkflowID); err != nil {
+		return nil, workflowExecution{}, err
+	}
+	return c, run, nil
+}
+
 // runArgs reads the <workflowId> [runId] of describe and history.
 func runArgs(cmd string, pos []string, domain string) error {
 	switch {
@@ -229,17 +248,8 @@ func (in *inspector) executionsDescribe(ctx context.Context, args []string) erro
 	if err != nil {
 		return err
 	}
-	if err := runArgs("executions describe", pos, *domain); err != nil {
-		return err
-	}
-	c, err := in.client(g)
+	c, run, err := in.runOf(ctx, g, "executions describe", pos, *domain)
 	if err != nil {
-		return err
-	}
-	run := workflowExecution{WorkflowID: pos[0]}
-	if len(pos) == 2 {
-		run.RunID = pos[1]
-	} else if run.RunID, err = findRun(ctx, c, *domain, run.WorkflowID); err != nil {
 		return err
 	}
 	data, err := c.call(ctx, serviceSWF, "DescribeWorkflowExecution", map[string]any{"domain": *domain, "execution": run})

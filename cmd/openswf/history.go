@@ -126,17 +126,8 @@ func (in *inspector) history(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := runArgs("history", pos, *domain); err != nil {
-		return err
-	}
-	c, err := in.client(g)
+	c, run, err := in.runOf(ctx, g, "history", pos, *domain)
 	if err != nil {
-		return err
-	}
-	run := workflowExecution{WorkflowID: pos[0]}
-	if len(pos) == 2 {
-		run.RunID = pos[1]
-	} else if run.RunID, err = findRun(ctx, c, *domain, run.WorkflowID); err != nil {
 		return err
 	}
 	merged, items, err := c.pages(ctx, serviceSWF, "GetWorkflowExecutionHistory",
