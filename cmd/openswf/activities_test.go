@@ -132,3 +132,20 @@ func TestInspect_Activities(t *testing.T) {
 		t.Errorf("activities --execution-arn w1: no Resize row:\n%s", out)
 	}
 }
+
+// TestWriteActivityTable_ControlCharacters: a worker's identity and details are anyone's text; an escape
+// sequence or a bidirectional override in them reaches the terminal escaped, never as itself.
+func TestWriteActivityTable_ControlCharacters(t *testing.T) {
+	answer := strings.Replace(cannedOpenTasks, `"identity": "worker-7"`, `"identity": "worker-7\u001b]0;pwned\u0007\u001b[2J\u202e"`, 1)
+	var buf bytes.Buffer
+	if err := writeActivityTable(&buf, []byte(answer)); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b\x07\u202e") {
+		t.Errorf("the table carries control characters to the terminal: %q", out)
+	}
+	if row := rowOf(out, "charge-1"); !strings.Contains(row, `worker-7\x1b]0;pwned\x07\x1b[2J\u202e`) {
+		t.Errorf("row %q: want the identity with its control characters escaped", row)
+	}
+}

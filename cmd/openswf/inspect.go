@@ -17,6 +17,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 )
 
 // The exit statuses of the inspection commands, which scripts may rely on (docs/CLI.md).
@@ -285,8 +286,48 @@ func (in *inspector) writeJSON(v any) error {
 }
 
 // newTable returns a writer that aligns tab-separated columns; Flush prints them.
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+func newTable(w io.Writer) *table {
+	return &table{tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)}
+}
+
+// table is a tabwriter whose cells never carry control characters to the terminal: a worker's identity, a
+// description, a tag or a Step Functions error is anyone's text, and an escape sequence in it would be
+// obeyed by the terminal (move the cursor, rewrite what was printed, set the window's title). They are
+// written escaped (\x1b), as are the bidirectional formatting characters that would reorder a line.
+type table struct{ tw *tabwriter.Writer }
+
+func (t *table) Write(p []byte) (int, error) {
+	if _, err := t.tw.Write([]byte(escapeControls(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes the aligned table.
+func (t *table) Flush() error { return t.tw.Flush() }
+
+// escapeControls writes the control characters of s but tab and newline, which separate a table's cells and
+// rows, and its bidirectional formatting characters, as Go escapes.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isHidden) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !isHidden(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func isHidden(r rune) bool {
+	return r != '\t' && r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r))
 }
 
 // epoch is an AWS JSON 1.0 timestamp: seconds since the epoch, a fraction allowed.
