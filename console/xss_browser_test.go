@@ -179,3 +179,25 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// The page enforces Trusted Types with no policy: a string given to innerHTML or an event handler
+// attribute throws instead of being parsed, whatever code does it.
+func TestConsole_TrustedTypesEnforced(t *testing.T) {
+	w := newWorld(t, openswftest.Options{}, "x", "y")
+	b := newBrowser(t, w.srv.URL)
+	b.open("#/swf")
+	b.waitJS("the domains", `document.querySelector('#domains a')`, 10*time.Second)
+	for _, sink := range []string{
+		`document.createElement('div').innerHTML = '<b>x</b>'`,
+		`document.body.insertAdjacentHTML('beforeend', '<b>x</b>')`,
+		`document.createElement('img').setAttribute('onerror', 'window.xssRan = 1')`,
+	} {
+		got := eval[string](b, `(() => { try { `+sink+`; return 'allowed'; } catch (e) { return e.name; } })()`)
+		if got != "TypeError" {
+			t.Errorf("%s: %s, want TypeError (refused by Trusted Types)", sink, got)
+		}
+	}
+	b.mu.Lock()
+	b.errors = nil // the refusals are reported on the console as errors: they are what this test asks for
+	b.mu.Unlock()
+}
