@@ -160,6 +160,9 @@ func TestConsole_TerminateRefused(t *testing.T) {
 	b := newBrowser(t, w.srv.URL)
 	b.open(execRoute("order-88", *run.RunId))
 	b.waitJS("the sign-in form", `document.getElementById('signin')`, 5*time.Second)
+	if n := eval[int](b, `document.querySelectorAll('#signin [name]').length`); n != 0 {
+		t.Errorf("the sign-in form has %d named fields: submitted natively, it would put the secret in a URL", n)
+	}
 	b.run("sign in", chromedp.SendKeys(chromedp.CSS("#signin-id"), "AKIACONSOLEOPERATOR"),
 		chromedp.SendKeys(chromedp.CSS("#signin-secret"), "operator-secret"))
 	b.click("#signin-submit")

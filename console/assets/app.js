@@ -23,8 +23,10 @@ function newContext() {
 }
 
 function signInPage() {
-  const id = h('input', { id: 'signin-id', name: 'id', required: true, autocomplete: 'username', spellcheck: 'false' });
-  const secret = h('input', { id: 'signin-secret', name: 'secret', type: 'password', required: true, autocomplete: 'current-password' });
+  // No name attributes: should the form ever be submitted natively (the script failing before
+  // preventDefault), it sends nothing, rather than the secret in the URL of a GET.
+  const id = h('input', { id: 'signin-id', required: true, autocomplete: 'username', spellcheck: 'false' });
+  const secret = h('input', { id: 'signin-secret', type: 'password', required: true, autocomplete: 'current-password' });
   const form = h('form', { class: 'signin panel', id: 'signin' },
     h('h1', {}, 'Sign in'),
     h('p', {}, 'This server has access control on. The console signs every request with your access key, and can do only what your policies allow. The key is kept in this tab only (sessionStorage) until you sign out.'),
