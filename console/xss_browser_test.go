@@ -201,3 +201,11 @@ func TestConsole_TrustedTypesEnforced(t *testing.T) {
 	b.errors = nil // the refusals are reported on the console as errors: they are what this test asks for
 	b.mu.Unlock()
 }
+
+// A route with a malformed escape is no page, not an exception that leaves the page loading.
+func TestConsole_MalformedRoute(t *testing.T) {
+	w := newWorld(t, openswftest.Options{}, "x", "y")
+	b := newBrowser(t, w.srv.URL)
+	b.open("#/swf/%E0%A4%A")
+	b.waitJS("no such page", `document.getElementById('main').innerText.includes('No such page')`, 10*time.Second)
+}

@@ -79,7 +79,12 @@ function render() {
       signInPage();
       return;
     }
-    const args = m.map((x, i) => (i === 0 ? x : decodeURIComponent(x)));
+    let args;
+    try {
+      args = m.map((x, i) => (i === 0 ? x : decodeURIComponent(x)));
+    } catch {
+      break; // a malformed escape (%E0%A4%A): no such page
+    }
     main.replaceChildren(h('p', { class: 'muted' }, 'loading…'));
     Promise.resolve(page(current, args)).catch((e) => main.append(errorBox(e)));
     return;
