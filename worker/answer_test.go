@@ -135,3 +135,49 @@ func TestExecute_ResultWinsOverCancelRequest(t *testing.T) {
 		t.Errorf("the service saw %q, want %q", got, want)
 	}
 }
+
+// hungPolls is a backend whose first poll never answers (a connection that hung) and whose second hands
+// out a task.
+type hungPolls struct {
+	fakeService
+	polls int
+}
+
+func (h *hungPolls) poll(ctx context.Context, _ string) (*Task, error) {
+	h.mu.Lock()
+	h.polls++
+	n := h.polls
+	h.mu.Unlock()
+	if n == 1 {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	if n == 2 {
+		return &Task{Token: "tok"}, nil
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A poll that gets no answer is given up after its bound and polled again, rather than holding its poller
+// for good.
+func TestPoller_HungPollRetried(t *testing.T) {
+	h := &hungPolls{fakeService: fakeService{beating: make(chan struct{}, 1), answers: make(chan answer)}}
+	done := make(chan string, 1)
+	w := newWorker(h, func(context.Context, *Task) (string, error) {
+		done <- "ran"
+		return "ok", nil
+	}, []Option{withPollTimeout(50 * time.Millisecond), WithBackoff(Backoff{Initial: time.Millisecond, Max: time.Millisecond})})
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- w.Run(ctx) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the task after a hung poll never ran")
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+}

@@ -42,6 +42,7 @@ type config struct {
 	logger            *slog.Logger
 	clock             clock
 	parked            func(t *Task, due time.Time) // test seam: the heartbeat loop waits until due
+	pollTimeout       time.Duration                // pollTimeout but in tests
 }
 
 func newConfig(opts []Option) config {
@@ -52,6 +53,7 @@ func newConfig(opts []Option) config {
 		metrics:           NopMetrics{},
 		logger:            slog.Default(),
 		clock:             wallClock{},
+		pollTimeout:       pollTimeout,
 	}
 	host, _ := os.Hostname()
 	c.identity = fmt.Sprintf("%s:%d", host, os.Getpid())
@@ -146,3 +148,6 @@ func withClock(cl clock) Option { return func(c *config) { c.clock = cl } }
 
 // withParked has each heartbeat loop report the time it waits for before it waits (tests).
 func withParked(f func(t *Task, due time.Time)) Option { return func(c *config) { c.parked = f } }
+
+// withPollTimeout bounds each poll by d instead of pollTimeout: tests wait milliseconds, not 70 s.
+func withPollTimeout(d time.Duration) Option { return func(c *config) { c.pollTimeout = d } }

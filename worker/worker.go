@@ -13,6 +13,12 @@ import (
 // minute: a connection that hangs is given up on and the call retried.
 const callTimeout = 30 * time.Second
 
+// pollTimeout bounds one poll: the service answers a long poll within a minute (SWF and Step Functions
+// hold it up to 60 s), so a poll still unanswered after 70 s sits on a connection that hung (a peer gone
+// without a reset, a proxy that swallowed the answer) and is given up and polled again, rather than holding
+// its poller for as long as TCP keepalive takes to notice, or for ever.
+const pollTimeout = 70 * time.Second
+
 // describeBudget bounds the reading of an activity type's default heartbeat timeout, retries included.
 const describeBudget = 10 * time.Second
 
@@ -102,7 +108,9 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) poller(ctx, handlers context.Context) error {
 	attempt := 0
 	for ctx.Err() == nil {
-		t, err := w.b.poll(ctx, w.cfg.identity)
+		pctx, cancel := context.WithTimeout(ctx, w.cfg.pollTimeout)
+		t, err := w.b.poll(pctx, w.cfg.identity)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
