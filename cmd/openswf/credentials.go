@@ -26,7 +26,7 @@ var anonymous = credentials{AccessKeyID: "openswf-anonymous", SecretAccessKey: "
 // defaultRegion is the region signed for when neither a flag, the environment nor the profile names one.
 const defaultRegion = "us-east-1"
 
-// errNoProfile is a --profile that neither shared file holds: a usage error.
+// errNoProfile is a --profile or AWS_PROFILE that neither shared file holds: a usage error.
 var errNoProfile = errors.New("no such profile")
 
 // resolveCredentials finds the keys and the region the way the AWS CLI and SDKs do for static keys, reading
@@ -34,9 +34,10 @@ var errNoProfile = errors.New("no such profile")
 //
 //  1. with --profile (profile != ""), that profile of the shared files; it must exist;
 //  2. otherwise AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN);
-//  3. otherwise the profile AWS_PROFILE names, or "default": aws_access_key_id, aws_secret_access_key and
-//     aws_session_token in the credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials), else in
-//     the config file (AWS_CONFIG_FILE, ~/.aws/config, sections "[profile NAME]" or "[default]");
+//  3. otherwise the profile AWS_PROFILE names (which must exist), or "default": aws_access_key_id,
+//     aws_secret_access_key and aws_session_token in the credentials file (AWS_SHARED_CREDENTIALS_FILE,
+//     ~/.aws/credentials), else in the config file (AWS_CONFIG_FILE, ~/.aws/config, sections
+//     "[profile NAME]" or "[default]");
 //  4. otherwise anonymous credentials.
 //
 // The region: region if given, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region in the config
@@ -89,6 +90,11 @@ func resolveCredentials(getenv func(string) string, profile, region string) (cre
 			return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: f.section["aws_session_token"],
 				Source: "profile " + profile + " (" + f.file + ")"}, region, nil
 		}
+	}
+	if !explicit && profile != "default" && !credFound && !confFound {
+		// As the AWS CLI and SDKs refuse it: a misspelt AWS_PROFILE would otherwise sign anonymously, and
+		// the refusal of a server with --auth would not say why.
+		return credentials{}, "", fmt.Errorf("AWS_PROFILE %s: %w in %s or %s", profile, errNoProfile, credFile, confFile)
 	}
 	if credFound || confFound {
 		if explicit || profile != "default" {

@@ -76,6 +76,18 @@ func TestResolveCredentials_Chain(t *testing.T) {
 			t.Errorf("got %v, want errNoProfile", err)
 		}
 	})
+	t.Run("an unknown AWS_PROFILE is refused", func(t *testing.T) {
+		_, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch"}), "", "")
+		if !errors.Is(err, errNoProfile) || !contains(err.Error(), "AWS_PROFILE nosuch") {
+			t.Errorf("got %v, want errNoProfile naming AWS_PROFILE nosuch", err)
+		}
+	})
+	t.Run("an unknown AWS_PROFILE gives way to the environment's keys", func(t *testing.T) {
+		creds, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch", "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s"}), "", "")
+		if err != nil || creds.AccessKeyID != "AKIAENV" {
+			t.Errorf("got %+v %v, want the environment's keys", creds, err)
+		}
+	})
 	t.Run("a profile without static keys is refused", func(t *testing.T) {
 		_, _, err := resolveCredentials(with(nil), "sso", "")
 		if err == nil || errors.Is(err, errNoProfile) || !contains(err.Error(), "static keys") {
