@@ -191,3 +191,34 @@ func TestConsole_TerminateRefused(t *testing.T) {
 		t.Errorf("after signing out the secret is still stored: %q", stored)
 	}
 }
+
+// Refreshes that overlap (the Refresh button, an action's own refresh, the periodic one) read the same
+// new events; the history shows each once.
+func TestConsole_OverlappingRefreshes(t *testing.T) {
+	w := newWorld(t, openswftest.Options{}, "x", "y")
+	run := w.start("order-5")
+	b := newBrowser(t, w.srv.URL)
+	b.open(execRoute("order-5", *run.RunId))
+	b.waitJS("the history", `document.querySelectorAll('.timeline li.event').length >= 2`, 10*time.Second)
+	for i := range 3 {
+		must(t, "SignalWorkflowExecution", func() error {
+			_, err := w.swf.SignalWorkflowExecution(t.Context(), &swf.SignalWorkflowExecutionInput{Domain: aws.String(domain), WorkflowId: run.WorkflowId,
+				RunId: run.RunId, SignalName: aws.String(fmt.Sprintf("s%d", i))})
+			return err
+		})
+		b.run("refresh twice at once", chromedp.Evaluate[chromedp.Void](`(() => { const r = document.getElementById('act-refresh'); r.click(); r.click(); r.click(); })()`))
+		b.waitJS("the signal", fmt.Sprintf(`document.getElementById('signals').innerText.includes('s%d')`, i), 10*time.Second)
+	}
+	time.Sleep(500 * time.Millisecond) // the last refreshes land
+	ids := eval[string](b, `[...document.querySelectorAll('.timeline .ev-id')].map((e) => e.textContent).join(',')`)
+	seen := map[string]bool{}
+	for _, id := range strings.Split(ids, ",") {
+		if seen[id] {
+			t.Fatalf("event %s shown twice: %s", id, ids)
+		}
+		seen[id] = true
+	}
+	if n := eval[int](b, `document.querySelectorAll('#signals tbody tr').length`); n != 3 {
+		t.Errorf("%d signals listed, want 3", n)
+	}
+}

@@ -107,7 +107,10 @@ export async function sfnExecutionPage(ctx, main, arn) {
       let fresh;
       [x, fresh] = await Promise.all([states('DescribeExecution', { executionArn: arn }),
         historyAfter(arn, events.length ? events[events.length - 1].id : 0)]);
-      events = events.concat(fresh);
+      // Refreshes overlap (the Refresh button, an action's, the periodic one) and may read the same new
+      // events: keep only those past what another refresh added meanwhile.
+      const last = events.length ? events[events.length - 1].id : 0;
+      events = events.concat(fresh.filter((ev) => ev.id > last));
       if (!def) {
         // The definition the execution runs, even if the state machine was updated since it started.
         let sm;
@@ -140,7 +143,7 @@ export async function sfnExecutionPage(ctx, main, arn) {
     head.replaceChildren(h('h1', {}, x.name, ' ', statusBadge(x.status)),
       h('div', { class: 'actions' },
         running ? h('button', { id: 'act-stop', class: 'danger', onclick: stop }, 'Stop…') : null,
-        h('button', { onclick: refresh }, 'Refresh')));
+        h('button', { id: 'act-refresh', onclick: refresh, title: 'read again' }, 'Refresh')));
     summaryBox.replaceChildren(h('h2', {}, 'Summary'), kv([
       ['ARN', h('span', { class: 'mono' }, arn)],
       ['Status', x.status],

@@ -227,7 +227,10 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
       let fresh;
       [d, fresh] = await Promise.all([swf('DescribeWorkflowExecution', { domain, execution }),
         historyAfter(domain, execution, events.length ? events[events.length - 1].id : 0)]);
-      events = events.concat(fresh);
+      // Refreshes overlap (the Refresh button, an action's, the periodic one) and may read the same new
+      // events: keep only those past what another refresh added meanwhile.
+      const last = events.length ? events[events.length - 1].id : 0;
+      events = events.concat(fresh.filter((ev) => ev.id > last));
     } catch (e) {
       if (!ctx.alive) return;
       summaryBox.replaceChildren(errorBox(e, 'DescribeWorkflowExecution'));
@@ -254,7 +257,7 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
           h('button', { id: 'act-cancel', onclick: () => act('cancel') }, 'Request cancel…'),
           h('button', { id: 'act-terminate', class: 'danger', onclick: () => act('terminate') }, 'Terminate…'),
         ] : null,
-        h('button', { onclick: refresh, title: 'read again' }, 'Refresh')));
+        h('button', { id: 'act-refresh', onclick: refresh, title: 'read again' }, 'Refresh')));
     summaryBox.replaceChildren(h('h2', {}, 'Summary'), kv([
       ['Run id', h('span', { class: 'mono' }, runId)],
       ['Type', info.workflowType.name + ' ' + info.workflowType.version],
