@@ -19,12 +19,6 @@ type fakeService struct {
 	answers chan answer
 }
 
-func (f *fakeService) record(s string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.log = append(f.log, s)
-}
-
 func (f *fakeService) calls() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
