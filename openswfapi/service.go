@@ -211,11 +211,12 @@ func (s *Service) listOpenActivityTasks(ctx context.Context, in *listOpenActivit
 		}
 		q.Domain, q.Execution, sfnScope = sfn.Domain, openswf.WorkflowExecution{WorkflowID: x.WorkflowID, RunID: x.RunID}, true
 	}
-	now := s.opts.Clock.Now()
 	tasks, x, next, err := s.eng.OpenActivities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	// Now is after the read, so that no heartbeat read looks newer than it.
+	now := s.opts.Clock.Now()
 	out := &listOpenActivityTasksOutput{ActivityTasks: []activityTaskInfo{}, NextPageToken: next, CurrentTimestamp: awsjson.Epoch(now)}
 	views := runViews{s: s, runs: map[string]map[string]sfn.TaskView{}}
 	if x != nil {
@@ -268,11 +269,11 @@ func (s *Service) describeActivityTask(ctx context.Context, in *describeActivity
 		}
 		domain, ref = sfn.Domain, openswf.WorkflowExecution{WorkflowID: x.WorkflowID, RunID: x.RunID}
 	}
-	now := s.opts.Clock.Now()
 	a, x, err := s.eng.OpenActivity(ctx, domain, ref, in.ScheduledEventID)
 	if err != nil {
 		return nil, err
 	}
+	now := s.opts.Clock.Now()
 	info := s.info(a, now)
 	if domain == sfn.Domain {
 		if info.ActivityArn == "" {
