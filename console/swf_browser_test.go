@@ -150,6 +150,13 @@ func TestConsole_Terminate(t *testing.T) {
 	if got := b.text(".timeline"); !strings.Contains(got, "WorkflowExecutionTerminated") || !strings.Contains(got, "customer cancelled") {
 		t.Errorf("the history does not show the termination and its reason:\n%s", got)
 	}
+	// The live panel reads once more after the close, and then no more: its "as of" stays put.
+	b.waitJS("the live panel stopped", `document.querySelector('#live-panel .live-state').innerText.includes('the execution is closed')`, 5*time.Second)
+	final := b.text("#live-panel .live-state")
+	time.Sleep(2500 * time.Millisecond)
+	if got := b.text("#live-panel .live-state"); got != final {
+		t.Errorf("the live panel went on polling after the execution closed: %q, then %q", final, got)
+	}
 }
 
 // Under access control the console signs with the user's key and can do no more than the user: an

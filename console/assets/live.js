@@ -117,8 +117,18 @@ export function livePanel(ctx, scope, { sfn = false } = {}) {
     }
   }
 
+  // finishing is set once the execution has closed: the poll that starts after it shows the tasks' end and is
+  // the last one.
+  let finishing = false;
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    clearInterval(ticker);
+  }
+
   async function poll() {
     if (stopped) return;
+    const last = finishing;
     try {
       const tasks = [];
       let token;
@@ -139,15 +149,18 @@ export function livePanel(ctx, scope, { sfn = false } = {}) {
       state.classList.add('stale');
       err.replaceChildren(errorBox(e, 'ListOpenActivityTasks'));
     }
+    if (last) {
+      stop();
+      state.textContent += ' (the execution is closed)';
+      return;
+    }
     if (!stopped) timer = setTimeout(poll, POLL_MS);
   }
 
   const ticker = setInterval(tick, TICK_MS);
-  ctx.onCleanup(() => {
-    stopped = true;
-    clearTimeout(timer);
-    clearInterval(ticker);
-  });
+  ctx.onCleanup(stop);
+  // finish stops polling after one more answer: the execution has closed, and no task of it opens again.
+  root.finish = () => { finishing = true; };
   poll();
   return root;
 }

@@ -140,6 +140,7 @@ export async function sfnExecutionPage(ctx, main, arn) {
       crumbs.append(h('a', { href: route('sfn', 'sm', x.stateMachineArn) }, x.stateMachineArn.split(':').pop()), ' / ', x.name);
     }
     const running = x.status === 'RUNNING';
+    if (!running) liveBox.finish();
     head.replaceChildren(h('h1', {}, x.name, ' ', statusBadge(x.status)),
       h('div', { class: 'actions' },
         running ? h('button', { id: 'act-stop', class: 'danger', onclick: stop }, 'Stop…') : null,

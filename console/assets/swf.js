@@ -279,7 +279,7 @@ export async function executionPage(ctx, main, domain, workflowId, runId) {
       liveBox.replaceWith(panel);
       liveBox = panel;
     } else if (!isOpen && liveStarted) {
-      liveBox.querySelector('h2').append(h('span', { class: 'muted' }, ' (the execution is closed)'));
+      liveBox.finish();
     }
     const { timers, children, signals } = derive(events);
     derived.replaceChildren(
