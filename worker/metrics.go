@@ -18,6 +18,10 @@ const (
 	// OutcomeLost: the task was no longer the worker's (timed out, or closed by someone else) when a
 	// heartbeat or the answer reached the service, or the answer could not be delivered at all.
 	OutcomeLost
+	// OutcomeUnconfirmed: an attempt to answer got no reply (a dropped connection, a timeout, a 5xx), and
+	// the retry found the task closed. The first attempt most likely arrived and closed it; the history
+	// tells. The services do not make answers idempotent, so the worker cannot know.
+	OutcomeUnconfirmed
 )
 
 // String names the outcome in lower case.
@@ -31,6 +35,8 @@ func (o Outcome) String() string {
 		return "canceled"
 	case OutcomeLost:
 		return "lost"
+	case OutcomeUnconfirmed:
+		return "unconfirmed"
 	}
 	return "unknown"
 }

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"math/rand/v2"
 	"time"
 
@@ -19,6 +20,18 @@ var lostCodes = map[string]bool{"UnknownResourceFault": true, "TaskTimedOut": tr
 func isLost(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && lostCodes[ae.ErrorCode()]
+}
+
+// unanswered reports whether err leaves open whether the service acted on the call: no answer came (a
+// transport error, a timeout), or a 5xx did, which a service may give after it acted.
+func unanswered(err error) bool {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		// The SDK wraps a request that never got a response too, with status 0.
+		return re.HTTPStatusCode() == 0 || re.HTTPStatusCode() >= 500
+	}
+	var ae smithy.APIError
+	return !errors.As(err, &ae)
 }
 
 // retryables are the SDK's own rules for what is worth another attempt: throttling faults, 5xx answers,

@@ -372,3 +372,31 @@ func TestSWF_SDKRetryerOffByDefault(t *testing.T) {
 		t.Fatalf("%d RespondActivityTaskCompleted requests, want 1", n)
 	}
 }
+
+// An answer that reached the service but whose reply was lost: the retry finds the task closed by the
+// first attempt, and the worker reports the outcome unconfirmed rather than lost. The history shows the
+// completion.
+func TestSWF_AnswerReplyLost(t *testing.T) {
+	t.Parallel()
+	e := newSWFEnv(t, "NONE")
+	exec := e.start("reply-lost", e.activity("a1", "x"))
+	e.rt.failNext("RespondActivityTaskCompleted", func(r *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(r) // the service takes the answer…
+		if err == nil {
+			resp.Body.Close()
+		}
+		return resetByPeer(r) // …and its reply is lost
+	})
+	m := &metrics{}
+	w := e.worker(func(context.Context, *worker.Task) (string, error) {
+		return "done", nil
+	}, worker.WithMetrics(m), worker.WithBackoff(worker.Backoff{Initial: 10 * time.Millisecond, Max: 20 * time.Millisecond}))
+	run(t, w)
+	if got := m.waitOutcomes(t, 1); got[0] != worker.OutcomeUnconfirmed {
+		t.Fatalf("outcome %v, want unconfirmed", got[0])
+	}
+	if n := e.rt.count("RespondActivityTaskCompleted"); n != 2 {
+		t.Errorf("%d RespondActivityTaskCompleted requests, want the one whose reply was lost and the retry", n)
+	}
+	e.waitEvents(exec, types.EventTypeActivityTaskCompleted, 1)
+}

@@ -252,13 +252,23 @@ func (w *Worker) answer(ctx context.Context, t *Task, result string, err error, 
 		f := failure(err)
 		outcome, send = OutcomeFailed, func(ctx context.Context) error { return w.b.fail(ctx, t, f) }
 	}
-	if err := w.retry(ctx, send); err != nil {
-		if !isLost(err) {
-			w.cfg.logger.Error("worker: answer not delivered; the task will time out", "token", t.Token, "outcome", outcome, "err", err)
-		}
-		return OutcomeLost
+	unsure := false // an attempt got no answer of the service's: it may have acted on it
+	sendErr := w.retry(ctx, func(ctx context.Context) error {
+		err := send(ctx)
+		unsure = unsure || (err != nil && unanswered(err))
+		return err
+	})
+	switch {
+	case sendErr == nil:
+		return outcome
+	case isLost(sendErr) && unsure:
+		w.cfg.logger.Warn("worker: an answer got no reply and its retry found the task closed: the answer most likely arrived",
+			"token", t.Token, "outcome", outcome)
+		return OutcomeUnconfirmed
+	case !isLost(sendErr):
+		w.cfg.logger.Error("worker: answer not delivered; the task will time out", "token", t.Token, "outcome", outcome, "err", sendErr)
 	}
-	return outcome
+	return OutcomeLost
 }
 
 // retry makes call, retrying throttling and transport errors with backoff, up to the attempts of the
