@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -243,6 +244,9 @@ func TestServe_Console(t *testing.T) {
 		if !strings.Contains(log.String(), "console=true") {
 			t.Errorf("the listening line does not say console=true:\n%s", log)
 		}
+		if want := "url=http://" + addr + "/ui/"; !strings.Contains(log.String(), want) {
+			t.Errorf("the log does not give the console's address (%s):\n%s", want, log)
+		}
 	})
 	t.Run("flag", func(t *testing.T) {
 		addr, _ := serveLog(t, "--console=false")
@@ -257,4 +261,25 @@ func TestServe_Console(t *testing.T) {
 			t.Errorf("OPENSWF_CONSOLE=false: GET /ui/ got %d, want 404", got)
 		}
 	})
+}
+
+// The console's address in the log is one a browser on the machine can open.
+func TestConsoleURL(t *testing.T) {
+	for _, tc := range []struct {
+		scheme, addr, want string
+	}{
+		{"http", "127.0.0.1:7740", "http://127.0.0.1:7740/ui/"},
+		{"https", "0.0.0.0:7740", "https://127.0.0.1:7740/ui/"},
+		{"http", "[::]:7740", "http://127.0.0.1:7740/ui/"},
+		{"http", "[::1]:7740", "http://[::1]:7740/ui/"},
+		{"http", "10.1.2.3:80", "http://10.1.2.3:80/ui/"},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := consoleURL(tc.scheme, addr); got != tc.want {
+			t.Errorf("consoleURL(%s, %s) = %s, want %s", tc.scheme, tc.addr, got, tc.want)
+		}
+	}
 }

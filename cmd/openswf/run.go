@@ -278,6 +278,9 @@ func serve(ctx context.Context, args []string, logw io.Writer) error {
 	log.Info("openswf listening", "addr", ln.Addr().String(), "scheme", hs.Scheme(), "db", node.RedactDB(*db), "max_conns", hs.MaxConns(),
 		"version", build.Version, "commit", build.Commit, "poll_hold", pollHold.String(), "auth", *authFile != "",
 		"rate_limit", *rateLimit, "console", *consoleOn, "log_level", *logLevel, "log_format", *logFormat, "access_log", *accessLogOn)
+	if *consoleOn {
+		log.Info("web console: open it in a browser", "url", consoleURL(hs.Scheme(), ln.Addr()))
+	}
 	for {
 		select {
 		case err := <-errc:
@@ -312,4 +315,17 @@ func parseRate(s string) (float64, error) {
 		return 0, fmt.Errorf("--rate-limit %q: want a positive number of requests per second, as N/s", s)
 	}
 	return n, nil
+}
+
+// consoleURL is where a browser on this machine finds the console of a server listening on addr: an
+// unspecified address (0.0.0.0, ::) is reached through 127.0.0.1.
+func consoleURL(scheme string, addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return scheme + "://" + addr.String() + "/ui/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port) + "/ui/"
 }
