@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -81,6 +82,23 @@ func (a *Authenticator) init() {
 	})
 }
 
+// isPresigned tells whether a query string carries a query-string (presigned) signature: a parameter named
+// X-Amz-Algorithm or X-Amz-Signature, however it is escaped. A value that merely contains those words is not one.
+func isPresigned(rawQuery string) bool {
+	for rawQuery != "" {
+		var param string
+		param, rawQuery, _ = strings.Cut(rawQuery, "&")
+		name, _, _ := strings.Cut(param, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if name == "X-Amz-Algorithm" || name == "X-Amz-Signature" {
+			return true
+		}
+	}
+	return false
+}
+
 // Verify checks the SigV4 signature of r, whose body was read into body (r.Body is not read). It returns the
 // principal that signed r, or an error that is always a *Fault: MissingAuthenticationTokenException,
 // IncompleteSignatureException, UnrecognizedClientException or InvalidSignatureException.
@@ -90,7 +108,7 @@ func (a *Authenticator) init() {
 func (a *Authenticator) Verify(r *http.Request, body []byte) (*Principal, error) {
 	a.init()
 	authz := r.Header.Values("Authorization")
-	presigned := strings.Contains(r.URL.RawQuery, "X-Amz-Algorithm=") || strings.Contains(r.URL.RawQuery, "X-Amz-Signature=")
+	presigned := isPresigned(r.URL.RawQuery)
 	switch {
 	case len(authz) == 0 && !presigned:
 		return nil, MissingAuthenticationToken()

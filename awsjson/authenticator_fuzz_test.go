@@ -50,6 +50,15 @@ func FuzzVerify(f *testing.F) {
 		r.URL.Path, r.URL.RawPath, r.URL.RawQuery = path, "", query
 		r.Header.Add(name, value)
 		signGo(t, r, body, testKeyID, testSecret, "swf", testSigningTime)
+		if isPresigned(r.URL.RawQuery) {
+			// A query that names a presigned signature's parameters beside a signed header is refused, as AWS
+			// refuses it, however well the header is signed.
+			_, err := a.Verify(r, body)
+			if f := checkAuthFault(t, err); f.Type != TypeInvalidSignature || !strings.Contains(f.Message, "Found both") {
+				t.Fatalf("Verify(signed header, presigned query %q) = %v, want InvalidSignatureException: Found both", r.URL.RawQuery, err)
+			}
+			return
+		}
 		if _, err := a.Verify(r, body); err != nil {
 			t.Fatalf("Verify(SDK-signed %q: %q, path %q, query %q, body %q) error = %v", name, value, path, r.URL.RawQuery, body, err)
 		}

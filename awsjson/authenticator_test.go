@@ -527,3 +527,21 @@ func hexSHA256(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+func TestIsPresigned(t *testing.T) {
+	for query, want := range map[string]bool{
+		"":                                     false,
+		"X-Amz-Algorithm=AWS4-HMAC-SHA256":     true,
+		"X-Amz-Algorithm=":                     true,
+		"X-Amz-Algorithm":                      true,
+		"a=1&X-Amz-Signature=ab":               true,
+		"X%2DAmz%2DAlgorithm=x":                true,
+		"a=X-Amz-Algorithm=x":                  false,
+		"x-amz-algorithm=AWS4-HMAC-SHA256":     false,
+		"X-Amz-Algorithms=1&b=X-Amz-Signature": false,
+	} {
+		if got := isPresigned(query); got != want {
+			t.Errorf("isPresigned(%q) = %v, want %v", query, got, want)
+		}
+	}
+}
