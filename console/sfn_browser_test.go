@@ -121,3 +121,110 @@ func TestConsole_StopExecution(t *testing.T) {
 		t.Error("the Stop button is still offered on an aborted execution")
 	}
 }
+
+// splitDefinition runs two branches side by side, each with an activity task, then a Map over the items.
+const splitDefinition = `{
+  "StartAt": "Split",
+  "States": {
+    "Split": {"Type": "Parallel", "Next": "StampAll", "Branches": [
+      {"StartAt": "Weigh", "States": {
+        "Weigh": {"Type": "Task", "Resource": "WEIGHING", "HeartbeatSeconds": 60,
+                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 600, "MaxAttempts": 1}], "Next": "Label"},
+        "Label": {"Type": "Pass", "End": true}}},
+      {"StartAt": "Reserve", "States": {
+        "Reserve": {"Type": "Pass", "Next": "Notify"},
+        "Notify": {"Type": "Task", "Resource": "NOTIFYING", "HeartbeatSeconds": 60, "End": true}}}]},
+    "StampAll": {"Type": "Map", "ItemsPath": "$[0].items", "Next": "Done",
+      "ItemProcessor": {"StartAt": "Stamp", "States": {"Stamp": {"Type": "Pass", "End": true}}}},
+    "Done": {"Type": "Succeed"}
+  }
+}`
+
+// A Parallel state is drawn holding its branches side by side, a Map state holding its item processor, and
+// each nested state is coloured by the events of its own branch: a task failing in one branch marks that
+// branch's state failed, not the state entered last in the other.
+func TestConsole_StepFunctionsNestedGraph(t *testing.T) {
+	w := newWorld(t, openswftest.Options{}, "x", "y")
+	ctx := t.Context()
+	arns := map[string]*string{}
+	for _, name := range []string{"weighing", "notifying"} {
+		act, err := w.states.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(name)})
+		if err != nil {
+			t.Fatalf("CreateActivity: %v", err)
+		}
+		arns[name] = act.ActivityArn
+	}
+	def := strings.NewReplacer("WEIGHING", *arns["weighing"], "NOTIFYING", *arns["notifying"]).Replace(splitDefinition)
+	sm, err := w.states.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("split-order"),
+		Definition: aws.String(def), RoleArn: aws.String("arn:aws:iam::123456789012:role/orders")})
+	if err != nil {
+		t.Fatalf("CreateStateMachine: %v", err)
+	}
+	x, err := w.states.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("split-1"),
+		Input: aws.String(`{"items": [1, 2, 3]}`)})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	tokens := map[string]*string{}
+	for _, name := range []string{"weighing", "notifying"} {
+		task, err := w.states.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: arns[name], WorkerName: aws.String("w-" + name)})
+		if err != nil || task.TaskToken == nil {
+			t.Fatalf("GetActivityTask(%s): %v (task %v)", name, err, task)
+		}
+		tokens[name] = task.TaskToken
+	}
+
+	b := newBrowser(t, w.srv.URL)
+	b.open("#/sfn/x/" + url.PathEscape(*x.ExecutionArn))
+	status := func(state string) string {
+		return `(document.querySelector('#graph g.state[data-state="` + state + `"]') || {dataset: {}}).dataset.status`
+	}
+	b.waitJS("the graph with the nested states", `document.querySelectorAll('#graph g.state').length === 8`, 10*time.Second)
+	b.waitJS("both branches running", status("Split")+` === 'running' && `+status("Weigh")+` === 'running' && `+status("Notify")+` === 'running'`, 5*time.Second)
+	for state, want := range map[string]string{"Reserve": "succeeded", "Label": "notrun", "StampAll": "notrun", "Stamp": "notrun", "Done": "notrun"} {
+		if got := eval[string](b, status(state)); got != want {
+			t.Errorf("state %s: status %q, want %q", state, got, want)
+		}
+	}
+	// The geometry: each branch's states inside the Parallel's box, the two branches side by side, the Map's
+	// processor inside the Map's box.
+	box := func(state string) string {
+		return `document.querySelector('#graph g.state[data-state="` + state + `"] rect').getBBox()`
+	}
+	inside := func(inner, outer string) string {
+		return `(() => { const i = ` + box(inner) + `, o = ` + box(outer) + `; return i.x > o.x && i.y > o.y && i.x + i.width < o.x + o.width && i.y + i.height < o.y + o.height; })()`
+	}
+	for _, pair := range [][2]string{{"Weigh", "Split"}, {"Label", "Split"}, {"Reserve", "Split"}, {"Notify", "Split"}, {"Stamp", "StampAll"}} {
+		if !eval[bool](b, inside(pair[0], pair[1])) {
+			t.Errorf("state %s is not drawn inside %s", pair[0], pair[1])
+		}
+	}
+	if !eval[bool](b, `(() => { const a = `+box("Weigh")+`, c = `+box("Notify")+`; return a.x + a.width <= c.x || c.x + c.width <= a.x; })()`) {
+		t.Errorf("the branches' states Weigh and Notify overlap; want them side by side")
+	}
+	if eval[bool](b, inside("StampAll", "Split")) || eval[bool](b, inside("Split", "StampAll")) {
+		t.Errorf("the Parallel and the Map are drawn one inside the other")
+	}
+
+	// Weigh fails (its retry waits 10 minutes): Weigh is failed, and Notify, entered after it in the other
+	// branch, is still running.
+	if _, err := w.states.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: tokens["weighing"], Error: aws.String("Scale.Broken")}); err != nil {
+		t.Fatalf("SendTaskFailure: %v", err)
+	}
+	b.waitJS("Weigh failed", status("Weigh")+` === 'failed'`, 10*time.Second)
+	if got := eval[string](b, status("Notify")); got != "running" {
+		t.Errorf("Notify after Weigh's failure: %q, want running", got)
+	}
+	if _, err := w.states.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: tokens["notifying"], Output: aws.String(`{}`)}); err != nil {
+		t.Fatalf("SendTaskSuccess: %v", err)
+	}
+	b.waitJS("Notify succeeded", status("Notify")+` === 'succeeded'`, 10*time.Second)
+	if got := eval[string](b, status("Weigh")); got != "failed" {
+		t.Errorf("Weigh after Notify's success: %q, want failed (its retry is 10 minutes away)", got)
+	}
+	if got := eval[string](b, status("Split")); got != "running" {
+		t.Errorf("Split while a branch waits for a retry: %q, want running", got)
+	}
+	b.run("scroll to the graph", chromedp.ScrollIntoView("#graph"))
+	t.Logf("screenshot: %s", b.screenshot(artifacts(t), "sfn-nested-graph"))
+}

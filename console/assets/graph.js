@@ -1,11 +1,14 @@
 // A state machine drawn from its States Language definition: a layered layout (each state one layer below
 // the first state that leads to it, breadth first from StartAt), ordered within layers by their
-// predecessors' positions, with Next, Default, Choices and Catch edges. Parallel and Map states are drawn
-// as single boxes. Each state is coloured by its status in the execution's history, when given.
+// predecessors' positions, with Next, Default, Choices and Catch edges. A Parallel state is drawn as a box
+// holding its branches side by side, a Map state as a box holding its item processor, each laid out the same
+// way. Each state, nested ones included, is coloured by its status in the execution's history, when given.
 
 import { s } from './ui.js';
 
-const W = 168, H = 40, GX = 28, GY = 46, PAD = 24;
+const W = 168, H = 40, GX = 28, GY = 46;
+const HEAD = 34, INSET = 8, BGAP = 14; // a container's header, its inner margin, the gap between branches
+const MAX_DEPTH = 8; // containers nested deeper are drawn as plain boxes
 const START = '\u0000start', END = '\u0000end';
 
 // edgesOf lists a state's outgoing edges: [target, kind].
@@ -19,8 +22,21 @@ function edgesOf(st) {
   return out;
 }
 
-// layout places the states of def: {nodes: Map name → {x, y, layer, type}, edges: [{from, to, kind}], width, height}.
-export function layout(def) {
+// subDefinitions returns the definitions a container state holds: a Parallel's branches, a Map's item
+// processor (ItemProcessor, or the older Iterator).
+function subDefinitions(st) {
+  if (st.Type === 'Parallel') return (st.Branches || []).filter((b) => b && b.States);
+  if (st.Type === 'Map') {
+    const p = st.ItemProcessor || st.Iterator;
+    return p && p.States ? [p] : [];
+  }
+  return [];
+}
+
+// layout places the states of def: {nodes: Map name → {x, y, w, h, layer, type, subs}, edges: [{from, to,
+// kind}], width, height}, x and y being a node's centre. A container's subs are the layouts of what it
+// holds, each with its {dx, dy} from the container's top left corner. pad is the margin around the graph.
+export function layout(def, depth = 0, pad = 24) {
   const states = def.States || {};
   const edges = [{ from: START, to: def.StartAt, kind: 'next' }];
   for (const [name, st] of Object.entries(states)) {
@@ -83,18 +99,45 @@ export function layout(def) {
       layers[li].forEach((n, i) => index.set(n, i));
     }
   }
-  const widest = Math.max(...layers.map((l) => l.length));
-  const width = PAD * 2 + widest * W + (widest - 1) * GX + 60; // room on the right for back edges
+  // Each node's size: a container's from what it holds.
+  const size = new Map();
+  for (const name of order) {
+    if (name === START || name === END) {
+      size.set(name, { w: W, h: 16, subs: [] });
+      continue;
+    }
+    const subs = depth < MAX_DEPTH ? subDefinitions(states[name]).map((d) => layout(d, depth + 1, 10)) : [];
+    if (!subs.length) {
+      size.set(name, { w: W, h: H, subs });
+      continue;
+    }
+    let dx = INSET;
+    for (const sub of subs) {
+      sub.dx = dx;
+      sub.dy = HEAD;
+      dx += sub.width + BGAP;
+    }
+    const inner = dx - BGAP + INSET;
+    if (inner < W) for (const sub of subs) sub.dx += (W - inner) / 2;
+    size.set(name, { w: Math.max(W, inner), h: HEAD + Math.max(...subs.map((b) => b.height)) + INSET, subs });
+  }
+  const rowWidth = (l) => l.reduce((sum, n) => sum + size.get(n).w, 0) + (l.length - 1) * GX;
+  const hasBack = edges.some((e) => e.back);
+  const right = hasBack ? 60 : 0; // room on the right for loops' edges
+  const width = pad * 2 + Math.max(...layers.map(rowWidth)) + right;
+  let top = pad;
   layers.forEach((l, li) => {
-    const rowWidth = l.length * W + (l.length - 1) * GX;
-    const x0 = (width - 60 - rowWidth) / 2;
-    l.forEach((n, i) => {
+    const lh = Math.max(...l.map((n) => (n === START || n === END ? H : size.get(n).h)));
+    let x = (width - right - rowWidth(l)) / 2;
+    for (const n of l) {
+      const { w, h, subs } = size.get(n);
       const small = n === START || n === END;
-      pos.set(n, { x: x0 + i * (W + GX) + W / 2, y: PAD + li * (H + GY) + H / 2, layer: li, small,
-        type: small ? '' : states[n].Type });
-    });
+      pos.set(n, { x: x + w / 2, y: top + lh / 2, w, h, layer: li, small, subs, type: small ? '' : states[n].Type });
+      x += w + GX;
+    }
+    top += lh + GY;
   });
-  return { nodes: pos, edges, width, height: PAD * 2 + layers.length * H + (layers.length - 1) * GY };
+  return { nodes: pos, edges, width, height: top - GY + pad };
 }
 
 function clip(text, n) {
@@ -103,74 +146,111 @@ function clip(text, n) {
 
 // drawGraph returns the SVG of def, with statuses: Map state name → 'running' | 'succeeded' | 'failed'.
 export function drawGraph(def, statuses = new Map()) {
-  const { nodes, edges, width, height } = layout(def);
-  const svg = s('svg', { class: 'graph', id: 'graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
-    'aria-label': 'state machine graph' });
+  const lay = layout(def);
+  const svg = s('svg', { class: 'graph', id: 'graph', viewBox: `0 0 ${lay.width} ${lay.height}`, width: lay.width, height: lay.height,
+    role: 'img', 'aria-label': 'state machine graph' });
   svg.append(s('defs', {},
     s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
       s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))));
+  drawLayout(svg, lay, def, 0, 0, statuses);
+  return svg;
+}
+
+// drawLayout appends to svg the edges and states of lay (the layout of def) moved by (ox, oy). A container's
+// branches are appended after it, as its siblings, so that its status colours none of their states.
+function drawLayout(svg, lay, def, ox, oy, statuses) {
+  const { nodes, edges } = lay;
   const g = s('g', { class: 'edges' });
   for (const e of edges) {
     const a = nodes.get(e.from), b = nodes.get(e.to);
     if (!a || !b) continue;
-    const ah = a.small ? 8 : H / 2, bh = b.small ? 8 : H / 2;
+    const ax = ox + a.x, ay = oy + a.y, bx = ox + b.x, by = oy + b.y;
     let d;
     if (b.layer > a.layer) {
-      const y1 = a.y + ah, y2 = b.y - bh, my = (y1 + y2) / 2;
-      d = `M${a.x},${y1} C${a.x},${my} ${b.x},${my} ${b.x},${y2}`;
+      const y1 = ay + a.h / 2, y2 = by - b.h / 2, my = (y1 + y2) / 2;
+      d = `M${ax},${y1} C${ax},${my} ${bx},${my} ${bx},${y2}`;
     } else {
       // A back edge (a loop) or one within a layer: around the right.
-      const x1 = a.x + W / 2, x2 = b.x + W / 2, out = Math.max(x1, x2) + 30 + 6 * (a.layer - b.layer);
-      d = `M${x1},${a.y} C${out},${a.y} ${out},${b.y} ${x2},${b.y}`;
+      const x1 = ax + (a.small ? 8 : a.w / 2), x2 = bx + (b.small ? 8 : b.w / 2), out = Math.max(x1, x2) + 30 + 6 * (a.layer - b.layer);
+      d = `M${x1},${ay} C${out},${ay} ${out},${by} ${x2},${by}`;
     }
     g.append(s('path', { d, class: 'edge edge-' + e.kind, 'marker-end': 'url(#arrow)', 'data-from': e.from, 'data-to': e.to }));
   }
   svg.append(g);
   for (const [name, p] of nodes) {
+    const x = ox + p.x, y = oy + p.y;
     if (p.small) {
       const label = name === START ? 'Start' : 'End';
       svg.append(s('g', { class: 'node node-terminal' },
-        s('circle', { cx: p.x, cy: p.y, r: 8 }),
-        s('text', { x: p.x + 14, y: p.y + 4, class: 'node-note' }, label)));
+        s('circle', { cx: x, cy: y, r: 8 }),
+        s('text', { x: x + 14, y: y + 4, class: 'node-note' }, label)));
       continue;
     }
     const status = statuses.get(name) || 'notrun';
     const container = p.type === 'Parallel' || p.type === 'Map';
     const st = def.States[name];
-    const note = container ? (p.type === 'Parallel' ? `Parallel · ${(st.Branches || []).length} branches` : 'Map') : p.type;
+    const note = p.type === 'Parallel' ? `Parallel · ${(st.Branches || []).length} branch${(st.Branches || []).length === 1 ? '' : 'es'}` : p.type;
+    const left = x - p.w / 2, topY = y - p.h / 2;
+    const expanded = p.subs.length > 0;
     svg.append(s('g', { class: `node state status-${status}${container ? ' container' : ''}`, 'data-state': name, 'data-status': status },
       s('title', {}, `${name} (${p.type}): ${status === 'notrun' ? 'not entered' : status}`),
-      s('rect', { x: p.x - W / 2, y: p.y - H / 2, width: W, height: H, rx: 6 }),
-      container ? s('rect', { x: p.x - W / 2 + 3, y: p.y - H / 2 + 3, width: W - 6, height: H - 6, rx: 4, class: 'inner' }) : null,
-      s('text', { x: p.x, y: p.y - 2, class: 'node-name' }, clip(name, 24)),
-      s('text', { x: p.x, y: p.y + 12, class: 'node-note' }, note)));
+      s('rect', { x: left, y: topY, width: p.w, height: p.h, rx: 6 }),
+      container && !expanded ? s('rect', { x: left + 3, y: topY + 3, width: p.w - 6, height: p.h - 6, rx: 4, class: 'inner' }) : null,
+      s('text', { x, y: expanded ? topY + 15 : y - 2, class: 'node-name' }, clip(name, expanded ? Math.max(24, Math.floor(p.w / 7)) : 24)),
+      s('text', { x, y: expanded ? topY + 28 : y + 12, class: 'node-note' }, note)));
+    const subDefs = subDefinitions(st);
+    p.subs.forEach((sub, i) => {
+      svg.append(s('rect', { x: left + sub.dx, y: topY + sub.dy, width: sub.width, height: sub.height, rx: 4, class: 'branch' }));
+      drawLayout(svg, sub, subDefs[i], left + sub.dx, topY + sub.dy, statuses);
+    });
   }
-  return svg;
 }
 
-// statusesFrom reads each state's status from a Step Functions history (normalized events): running
-// once entered, succeeded once exited, failed when a failure came while it ran and no retry followed.
+// statusesFrom reads each state's status from a Step Functions history (normalized events): running once
+// entered, succeeded once exited, failed when a failure came while it ran and no retry followed. An event
+// belongs to the state whose *StateEntered event its previousEventId chain reaches first: the chains are
+// per branch, so the states of a Parallel's branches, which interleave, are told apart.
 export function statusesFrom(events) {
   const status = new Map();
-  const running = []; // names, most recently entered last
+  const byId = new Map(events.map((ev) => [ev.id, ev]));
+  const owners = new Map(); // event id → the name of the state it belongs to, or ''
+  const ownerOf = (ev) => {
+    const chain = [];
+    let cur = ev, name = '';
+    while (cur) {
+      if (owners.has(cur.id)) {
+        name = owners.get(cur.id);
+        break;
+      }
+      chain.push(cur.id);
+      if (cur.type.endsWith('StateEntered')) {
+        name = (cur.attrs || {}).name || '';
+        break;
+      }
+      if (cur.type.endsWith('StateExited') || !cur.prev || chain.length > 100000) break;
+      cur = byId.get(cur.prev);
+    }
+    for (const id of chain) owners.set(id, name);
+    return name;
+  };
+  const running = new Set(); // entered, not yet exited
   for (const ev of events) {
     const a = ev.attrs || {};
     if (ev.type.endsWith('StateEntered')) {
       status.set(a.name, 'running');
-      running.push(a.name);
+      running.add(a.name);
     } else if (ev.type.endsWith('StateExited')) {
       if (status.get(a.name) !== 'failed') status.set(a.name, 'succeeded');
-      const i = running.lastIndexOf(a.name);
-      if (i >= 0) running.splice(i, 1);
-    } else if (/(Failed|TimedOut|Aborted)$/.test(ev.type) && !ev.type.startsWith('Execution')) {
-      const cur = running[running.length - 1];
-      if (cur) status.set(cur, 'failed');
-    } else if (/(Scheduled|Started)$/.test(ev.type) && !ev.type.startsWith('Execution')) {
-      const cur = running[running.length - 1];
-      if (cur && status.get(cur) === 'failed') status.set(cur, 'running'); // a retry
+      running.delete(a.name);
     } else if (/^Execution(Failed|TimedOut|Aborted)$/.test(ev.type)) {
       for (const n of running) status.set(n, 'failed');
-      running.length = 0;
+      running.clear();
+    } else if (/(Failed|TimedOut|Aborted)$/.test(ev.type) && !ev.type.startsWith('Execution') && !ev.type.startsWith('MapIteration')) {
+      const name = ownerOf(ev);
+      if (name) status.set(name, 'failed');
+    } else if (/(Scheduled|Started)$/.test(ev.type) && !ev.type.startsWith('Execution') && !ev.type.startsWith('MapIteration')) {
+      const name = ownerOf(ev);
+      if (name && status.get(name) === 'failed') status.set(name, 'running'); // a retry
     }
   }
   return status;

@@ -40,12 +40,13 @@ export function attrsOf(ev) {
   return undefined;
 }
 
-// normalize returns {id, type, time, attrs} of an SWF or Step Functions event.
+// normalize returns {id, type, time, prev, attrs} of an SWF or Step Functions event.
 export function normalize(ev) {
   return {
     id: ev.eventId !== undefined ? ev.eventId : ev.id,
     type: ev.eventType || ev.type,
     time: ev.eventTimestamp !== undefined ? ev.eventTimestamp : ev.timestamp,
+    prev: ev.previousEventId,
     attrs: attrsOf(ev),
   };
 }
