@@ -105,6 +105,16 @@ type runState struct {
 	// Scheduling holds, by activity id, what the tasks scheduled by the last decisions serve, until their
 	// ActivityTaskScheduled events come back with their ids.
 	Scheduling map[string]taskEntry `json:"scheduling,omitempty"`
+	// Held keeps, by interpreter task, the ends of service tasks that came before their request's answer:
+	// a callback answered, or a child ended, before the integration worker's completion was recorded.
+	// They are fed after TaskSubmitted, the order AWS records.
+	Held map[string][]heldEnd `json:"held,omitempty"`
+}
+
+// heldEnd is a service task's end held until its TaskSubmitted: one of its fields is set.
+type heldEnd struct {
+	Succeeded *asl.TaskSucceeded `json:"succeeded,omitempty"`
+	Failed    *asl.TaskFailed    `json:"failed,omitempty"`
 }
 
 // taskEntry is an engine activity task serving an interpreter task: the activity itself, the work of a
@@ -310,7 +320,13 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		}
 		e := r.closeTask(a.ScheduledEventID)
 		if e.Kind == kindWork && e.Work.Pattern != "" {
-			return r.feed(asl.TaskSubmitted{TaskID: e.ID, Output: a.Result})
+			if err := r.feed(asl.TaskSubmitted{TaskID: e.ID, Output: a.Result}); err != nil {
+				return err
+			}
+			return r.feedHeld(e.ID)
+		}
+		if e.Kind == kindCallback {
+			return r.feedEnd(heldEnd{Succeeded: &asl.TaskSucceeded{TaskID: e.ID, Output: a.Result}})
 		}
 		return r.feed(asl.TaskSucceeded{TaskID: e.ID, Output: a.Result})
 	case openswf.EventActivityTaskFailed:
@@ -319,7 +335,14 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 			return err
 		}
 		e := r.closeTask(a.ScheduledEventID)
-		return r.feed(asl.TaskFailed{TaskID: e.ID, Error: optional(a.Reason), Cause: optional(a.Details)})
+		failed := asl.TaskFailed{TaskID: e.ID, Error: optional(a.Reason), Cause: optional(a.Details)}
+		switch e.Kind {
+		case kindCallback:
+			return r.feedEnd(heldEnd{Failed: &failed})
+		case kindWork:
+			delete(r.st.Held, e.ID) // the request failed: what came for it has nothing left to end
+		}
+		return r.feed(failed)
 	case openswf.EventActivityTaskTimedOut:
 		var a openswf.ActivityTaskTimedOutAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
@@ -356,9 +379,9 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 				return err
 			}
 			if end.Status == "SUCCEEDED" {
-				return r.feed(asl.TaskSucceeded{TaskID: end.TaskID, Output: end.Result})
+				return r.feedEnd(heldEnd{Succeeded: &asl.TaskSucceeded{TaskID: end.TaskID, Output: end.Result}})
 			}
-			return r.feed(asl.TaskFailed{TaskID: end.TaskID, Error: ptr(asl.ErrTaskFailed), Cause: &end.Result})
+			return r.feedEnd(heldEnd{Failed: &asl.TaskFailed{TaskID: end.TaskID, Error: ptr(asl.ErrTaskFailed), Cause: &end.Result}})
 		}
 		if a.SignalName != stopSignal {
 			return nil
@@ -376,6 +399,60 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 type stopRequest struct {
 	Error *string `json:"error,omitempty"`
 	Cause *string `json:"cause,omitempty"`
+}
+
+// feedEnd feeds a service task's end, or holds it while the task's request is still unanswered (its
+// integration task open): a fast callback or child can end before the worker's completion is recorded.
+func (r *round) feedEnd(end heldEnd) error {
+	id, in := end.input()
+	if r.workOpen(id) {
+		if r.st.Held == nil {
+			r.st.Held = map[string][]heldEnd{}
+		}
+		r.st.Held[id] = append(r.st.Held[id], end)
+		return nil
+	}
+	return r.feed(in)
+}
+
+// feedHeld feeds the ends held for an interpreter task, now that its request was answered.
+func (r *round) feedHeld(taskID string) error {
+	held := r.st.Held[taskID]
+	delete(r.st.Held, taskID)
+	for _, end := range held {
+		if _, in := end.input(); in != nil {
+			if err := r.feed(in); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// workOpen tells whether an integration task of an interpreter task is scheduled or open.
+func (r *round) workOpen(taskID string) bool {
+	for _, e := range r.st.Tasks {
+		if e.ID == taskID && e.Kind == kindWork {
+			return true
+		}
+	}
+	for _, e := range r.st.Scheduling {
+		if e.ID == taskID && e.Kind == kindWork {
+			return true
+		}
+	}
+	return false
+}
+
+// input returns the interpreter task an end is for and the end as the interpreter's input.
+func (h heldEnd) input() (string, asl.Input) {
+	switch {
+	case h.Succeeded != nil:
+		return h.Succeeded.TaskID, *h.Succeeded
+	case h.Failed != nil:
+		return h.Failed.TaskID, *h.Failed
+	}
+	return "", nil
 }
 
 // closeTask forgets an engine task that closed and returns what it served.

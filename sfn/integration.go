@@ -37,6 +37,10 @@ const (
 	integrationWorkers = 4
 )
 
+// workDone, when set (by tests, before the service starts), runs after each integration task's work and
+// before its answer is recorded.
+var workDone func(workOrder)
+
 // workOrder is the input of an integration task.
 type workOrder struct {
 	Resource     string          `json:"resource"`
@@ -98,6 +102,9 @@ func (s *Service) integrationWorker(ctx context.Context, identity string) {
 			continue
 		}
 		out, failure := s.doWork(ctx, order)
+		if workDone != nil {
+			workDone(order)
+		}
 		if failure != nil {
 			err = s.eng.FailActivity(ctx, task.TaskToken, failure.Name, deref(failure.Cause))
 		} else {
