@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openswf/openswf"
 )
@@ -32,13 +34,19 @@ type stmt struct {
 	args []any
 }
 
-// wtx is a batch's transaction as its ops see it.
+// wtx is a batch's transaction as its ops see it. The writer opens and ends the transaction with
+// statements of its own on the connection, not with pgx.Tx, so that BEGIN goes in the same round trip as the
+// first op's statements and COMMIT in the same as the last savepoint's release: a batch of bare ops costs
+// two round trips, not four.
 type wtx struct {
 	ctx context.Context
-	tx  pgx.Tx
+	tx  *pgxpool.Conn
 	s   *Store
-	// prefix holds savepoint statements to send before the op's next statements, in the same round trip.
+	// prefix holds statements (BEGIN, savepoints) to send before the op's next statements, in the same round
+	// trip.
 	prefix []string
+	// begun tells that BEGIN was sent.
+	begun bool
 }
 
 // exec runs one statement and reports the rows it changed.
@@ -54,6 +62,7 @@ func (w *wtx) exec(sql string, args ...any) (int64, error) {
 // changed. On error the transaction is aborted (or the savepoint must be rolled back).
 func (w *wtx) pipeline(stmts ...stmt) ([]int64, error) {
 	w.s.roundTrips.Add(1)
+	w.begun = true
 	if len(w.prefix) == 0 && len(stmts) == 1 {
 		tag, err := w.tx.Exec(w.ctx, stmts[0].sql, stmts[0].args...)
 		if err != nil {
@@ -90,13 +99,67 @@ func (w *wtx) pipeline(stmts ...stmt) ([]int64, error) {
 	return n, nil
 }
 
-// query runs a query in the transaction (no savepoint prefix may be pending).
+// query runs a query in the transaction, after the pending prefix and in the same round trip. The rows
+// must be closed before the transaction's next statement.
 func (w *wtx) query(sql string, args ...any) (pgx.Rows, error) {
-	if err := w.flushPrefix(); err != nil {
+	w.s.roundTrips.Add(1)
+	w.begun = true
+	if len(w.prefix) == 0 {
+		return w.tx.Query(w.ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	for _, p := range w.prefix {
+		b.Queue(p)
+	}
+	w.prefix = w.prefix[:0]
+	b.Queue(sql, args...)
+	br := w.tx.SendBatch(w.ctx, b)
+	for range b.Len() - 1 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, err
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
 		return nil, err
 	}
-	w.s.roundTrips.Add(1)
-	return w.tx.Query(w.ctx, sql, args...)
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+// batchRows are the rows of a batch's last statement: closing them, or reading them to the end, closes the
+// batch.
+type batchRows struct {
+	pgx.Rows
+	br     pgx.BatchResults
+	closed bool
+	err    error
+}
+
+// Next closes the batch once the rows are read, as pgx's rows close themselves, so that the transaction's
+// next statement may follow before Close.
+func (r *batchRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	if !r.closed {
+		r.closed = true
+		r.err = r.br.Close()
+	}
+}
+
+func (r *batchRows) Err() error {
+	if err := r.Rows.Err(); err != nil {
+		return err
+	}
+	return r.err
 }
 
 // flushPrefix sends pending savepoint statements on their own.
@@ -216,13 +279,21 @@ func (s *Store) noteRetry(reason string) {
 // error in errs; or an error of the transaction itself.
 func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 	ctx := context.Background() // a queued op runs to the end whatever its caller does
-	tx, err := s.pool.Begin(ctx)
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, -1, fmt.Errorf("begin batch: %w", err)
 	}
-	s.roundTrips.Add(1)
-	defer tx.Rollback(ctx) // after Commit, a no-op
-	w := &wtx{ctx: ctx, tx: tx, s: s}
+	w := &wtx{ctx: ctx, tx: c, s: s, prefix: []string{"BEGIN"}}
+	committed := false
+	defer func() {
+		if !committed && w.begun {
+			// Roll back what was begun; a connection that cannot is closed, and the pool drops it.
+			if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+				c.Conn().Close(ctx)
+			}
+		}
+		c.Release()
+	}()
 	errs = make([]error, len(batch))
 	for i, o := range batch {
 		savepoint := !o.bare
@@ -240,27 +311,51 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 		case isSentinel(errs[i]) && !savepoint:
 			// Nothing was changed: a bare op fails only from a first statement that changed nothing.
 		case isSentinel(errs[i]) && len(w.prefix) > mark:
-			// The op failed before it sent anything: its SAVEPOINT never went, and the previous op's
-			// RELEASE, before it in the prefix, must still go. Nothing to roll back.
+			// The op failed before it sent anything: its SAVEPOINT never went, and what was before it in
+			// the prefix (BEGIN, the previous op's RELEASE) must still go. Nothing to roll back.
 			w.prefix = w.prefix[:mark]
 		case isSentinel(errs[i]):
 			w.prefix = w.prefix[:0]
 			if _, err := w.pipeline(stmt{sql: "ROLLBACK TO SAVEPOINT op"}, stmt{sql: "RELEASE SAVEPOINT op"}); err != nil {
 				return nil, -1, fmt.Errorf("roll back op after %w: %w", errs[i], err)
 			}
-		case retryable(errs[i]) || tx.Conn().IsClosed():
+		case retryable(errs[i]) || c.Conn().IsClosed():
 			return nil, -1, errs[i]
 		default:
 			return errs, i, nil
 		}
 	}
-	if err := w.flushPrefix(); err != nil {
-		return nil, -1, err
+	if !w.begun {
+		// Every op failed before it sent anything: there is nothing to commit.
+		committed = true
+		return errs, -1, nil
 	}
-	s.roundTrips.Add(1)
-	if err := tx.Commit(ctx); err != nil {
+	// The savepoint's release and the commit, in one round trip. A COMMIT in a transaction that an error
+	// aborted answers ROLLBACK, not an error: its tag is checked.
+	w.s.roundTrips.Add(1)
+	b := &pgx.Batch{}
+	for _, p := range w.prefix {
+		b.Queue(p)
+	}
+	w.prefix = w.prefix[:0]
+	b.Queue("COMMIT")
+	br := c.SendBatch(ctx, b)
+	var tag pgconn.CommandTag
+	for range b.Len() {
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && tag.String() != "COMMIT" {
+		err = fmt.Errorf("the transaction was rolled back (%s)", tag)
+	}
+	if err != nil {
 		return nil, -1, fmt.Errorf("commit batch: %w", err)
 	}
+	committed = true
 	return errs, -1, nil
 }
 
