@@ -70,11 +70,7 @@ func (w *wtx) pipeline(stmts ...stmt) ([]int64, error) {
 		}
 		return []int64{tag.RowsAffected()}, nil
 	}
-	b := &pgx.Batch{}
-	for _, p := range w.prefix {
-		b.Queue(p)
-	}
-	w.prefix = w.prefix[:0]
+	b := w.takePrefix()
 	for _, st := range stmts {
 		b.Queue(st.sql, st.args...)
 	}
@@ -99,6 +95,16 @@ func (w *wtx) pipeline(stmts ...stmt) ([]int64, error) {
 	return n, nil
 }
 
+// takePrefix returns a batch that holds the pending prefix, which it empties.
+func (w *wtx) takePrefix() *pgx.Batch {
+	b := &pgx.Batch{}
+	for _, p := range w.prefix {
+		b.Queue(p)
+	}
+	w.prefix = w.prefix[:0]
+	return b
+}
+
 // query runs a query in the transaction, after the pending prefix and in the same round trip. The rows
 // must be closed before the transaction's next statement.
 func (w *wtx) query(sql string, args ...any) (pgx.Rows, error) {
@@ -107,11 +113,7 @@ func (w *wtx) query(sql string, args ...any) (pgx.Rows, error) {
 	if len(w.prefix) == 0 {
 		return w.tx.Query(w.ctx, sql, args...)
 	}
-	b := &pgx.Batch{}
-	for _, p := range w.prefix {
-		b.Queue(p)
-	}
-	w.prefix = w.prefix[:0]
+	b := w.takePrefix()
 	b.Queue(sql, args...)
 	br := w.tx.SendBatch(w.ctx, b)
 	for range b.Len() - 1 {
@@ -333,11 +335,7 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 	// The savepoint's release and the commit, in one round trip. A COMMIT in a transaction that an error
 	// aborted answers ROLLBACK, not an error: its tag is checked.
 	w.s.roundTrips.Add(1)
-	b := &pgx.Batch{}
-	for _, p := range w.prefix {
-		b.Queue(p)
-	}
-	w.prefix = w.prefix[:0]
+	b := w.takePrefix()
 	b.Queue("COMMIT")
 	br := c.SendBatch(ctx, b)
 	var tag pgconn.CommandTag
