@@ -85,15 +85,16 @@ func (s *Store) Apply(ctx context.Context, tr *openswf.Transition) error {
 	}
 	notices := s.notices(group)
 	err := write(ctx, tr.Execution.RunID, func(w *wtx) error {
-		for _, st := range group {
-			if err := st.run(w, bare); err != nil {
+		for i, st := range group {
+			// The notices go in the last step's round trip, after its statements: a step that fails takes
+			// them back with it.
+			var tail []stmt
+			if i == len(group)-1 && len(notices) > 0 {
+				tail = []stmt{{notify, []any{notices}}}
+			}
+			if err := st.run(w, bare, tail...); err != nil {
 				x := st.tr.Execution
 				return fmt.Errorf("apply transition to run %s version %d: %w", x.RunID, x.Version, err)
-			}
-		}
-		if len(notices) > 0 {
-			if _, err := w.exec(notify, notices); err != nil {
-				return fmt.Errorf("notify: %w", err)
 			}
 		}
 		return nil
@@ -251,10 +252,10 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 	return st, nil
 }
 
-// run sends the step's statements. A bare step sends its first statement alone, and the rest only when it
-// changed a row; otherwise (inside the op's savepoint) everything goes in one round trip and the counts
-// are checked after.
-func (st *applyStep) run(w *wtx, bare bool) error {
+// run sends the step's statements, then tail. A bare step sends its first statement alone, and the rest
+// only when it changed a row; otherwise (inside the op's savepoint) everything goes in one round trip and
+// the counts are checked after.
+func (st *applyStep) run(w *wtx, bare bool, tail ...stmt) error {
 	x := st.tr.Execution
 	stmts := make([]stmt, 0, 4+len(st.rest))
 	if bare {
@@ -287,6 +288,7 @@ func (st *applyStep) run(w *wtx, bare bool) error {
 	if st.timerPuts.sql != "" {
 		stmts = append(stmts, st.timerPuts)
 	}
+	stmts = append(stmts, tail...)
 	if len(stmts) == 0 {
 		return nil
 	}
