@@ -30,13 +30,14 @@ const (
 		SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bytea[])`
 	putActivities = `INSERT INTO activities
 		(run_id, scheduled_id, domain, task_list, started_id, heartbeats, last_heartbeat, details,
-		 cancel_requested, data)
+		 cancel_requested, data, priority, scheduled_at)
 		SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
-		                         $8::text[], $9::boolean[], $10::text[])
+		                         $8::text[], $9::boolean[], $10::text[], $11::integer[], $12::bigint[])
 		ON CONFLICT (run_id, scheduled_id) DO UPDATE SET
 			domain = excluded.domain, task_list = excluded.task_list, started_id = excluded.started_id,
 			heartbeats = excluded.heartbeats, last_heartbeat = excluded.last_heartbeat,
-			details = excluded.details, cancel_requested = excluded.cancel_requested, data = excluded.data`
+			details = excluded.details, cancel_requested = excluded.cancel_requested, data = excluded.data,
+			priority = excluded.priority, scheduled_at = excluded.scheduled_at`
 	cancelActivities = `UPDATE activities SET cancel_requested = TRUE WHERE run_id = $1 AND scheduled_id = ANY($2::bigint[])`
 	// A close names the heartbeat count the engine decided on (negative for any): a heartbeat recorded
 	// since makes the row not match, and the transition conflicts.
@@ -192,6 +193,7 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 		sched, domains, lists := make([]int64, n), make([]string, n), make([]string, n)
 		started, beats, lastBeat := make([]int64, n), make([]int64, n), make([]*int64, n)
 		details, cancel, data := make([]*string, n), make([]bool, n), make([]string, n)
+		prio, schedAt := make([]int32, n), make([]int64, n)
 		for i, a := range acts {
 			b, err := json.Marshal(a)
 			if err != nil {
@@ -200,9 +202,13 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 			sched[i], domains[i], lists[i] = a.ScheduledID, a.Domain, a.TaskList
 			started[i], beats[i], lastBeat[i] = a.StartedID, a.Heartbeats, nanos(a.LastHeartbeatAt)
 			details[i], cancel[i], data[i] = a.Details, a.CancelRequested, string(b)
+			prio[i] = a.Priority
+			if !a.ScheduledAt.IsZero() {
+				schedAt[i] = clampNanos(a.ScheduledAt)
+			}
 		}
 		st.rest = append(st.rest, stmt{putActivities, []any{x.RunID, sched, domains, lists, started, beats, lastBeat,
-			details, cancel, data}})
+			details, cancel, data, prio, schedAt}})
 	}
 
 	if len(tr.CancelActivities) > 0 {

@@ -2,11 +2,16 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/openswf/openswf"
 	"github.com/openswf/openswf/postgres"
 	"github.com/openswf/openswf/postgres/pgtest"
 )
@@ -68,5 +73,75 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 	if s, err := postgres.Open(context.Background(), url, postgres.Options{}); err == nil {
 		s.Close()
 		t.Fatal("Open on a schema at version 999: no error, want a refusal")
+	}
+}
+
+// TestMigrate_PendingOrderBackfill opens a store on a schema as it was before migration 3, with pending
+// activity tasks stored: the migration fills the new columns from what each row holds, and the tasks come
+// out highest priority first, then oldest.
+func TestMigrate_PendingOrderBackfill(t *testing.T) {
+	url := pgtest.Schema(t)
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 3, 1, 2, 3, 456789000, time.UTC)
+	for i, run := range []struct {
+		id    string
+		prios []int32
+	}{{"run-z", []int32{0, 10}}, {"run-b", []int32{10, -5}}, {"run-a", []int32{10}}} {
+		x := &openswf.Execution{Domain: "d", WorkflowID: "wf-" + run.id, RunID: run.id,
+			Type: openswf.WorkflowType{Name: "wf", Version: "1"}, Version: 1, Open: true, StartedAt: t0,
+			TaskList: "deciders", ExecStartToClose: "3600", TaskStartToClose: "30", ChildPolicy: "TERMINATE", NextEventID: 2}
+		tr := &openswf.Transition{Execution: x, Create: true, Events: []openswf.HistoryEvent{{ID: 1, Time: t0,
+			Type: openswf.EventWorkflowExecutionStarted, Attributes: json.RawMessage(`{}`)}}}
+		for j, p := range run.prios {
+			tr.PutActivities = append(tr.PutActivities, &openswf.ActivityTask{Domain: "d", WorkflowID: x.WorkflowID,
+				RunID: run.id, ScheduledID: int64(5 + j), ActivityID: fmt.Sprint(j), TaskList: "tl",
+				Type: openswf.ActivityType{Name: "a", Version: "1"}, Priority: p,
+				ScheduledAt: t0.Add(time.Duration(i) * time.Second)})
+		}
+		if err := s.Apply(ctx, tr); err != nil {
+			t.Fatalf("Apply(%s): %v", run.id, err)
+		}
+	}
+	s.Close()
+
+	// Back to the schema before migration 3, the rows kept.
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `ALTER TABLE activities DROP COLUMN priority, DROP COLUMN scheduled_at;
+		CREATE INDEX activities_pending ON activities (domain, task_list) WHERE started_id = 0;
+		DELETE FROM schema_migrations WHERE version >= 3`); err != nil {
+		t.Fatalf("undo migration 3: %v", err)
+	}
+
+	s, err = postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatalf("Open after the undo: %v", err)
+	}
+	defer s.Close()
+	var prio int32
+	var schedAt int64
+	if err := conn.QueryRow(ctx, "SELECT priority, scheduled_at FROM activities WHERE run_id = 'run-b' AND scheduled_id = 6").Scan(&prio, &schedAt); err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(time.Second).UnixNano(); prio != -5 || schedAt != want {
+		t.Errorf("run-b/6 after the migration: priority %d, scheduled_at %d; want -5, %d", prio, schedAt, want)
+	}
+	ps, err := s.FindPendingTasks(ctx, openswf.TaskActivity, "d", "tl", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s/%d", p.RunID, p.ScheduledID))
+	}
+	if want := []string{"run-z/6", "run-b/5", "run-a/5", "run-z/5", "run-b/6"}; !slices.Equal(got, want) {
+		t.Errorf("pending tasks after the migration: %q, want %q", got, want)
 	}
 }

@@ -196,13 +196,15 @@ func (s *Store) CountOpenTasks(ctx context.Context) (openswf.OpenTaskCounts, err
 	return c, nil
 }
 
-// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, in the order of the
-// pending indexes.
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: activity tasks of the
+// highest priority first, then the longest waiting (the pending index's order); decision tasks in the
+// index's order.
 func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
 	switch kind {
 	case openswf.TaskActivity:
 		rows, err := s.pool.Query(ctx, "SELECT "+activityColumns+` FROM activities
-			WHERE domain = $1 AND task_list = $2 AND started_id = 0 LIMIT $3`, domain, taskList, rowsLimit(limit))
+			WHERE domain = $1 AND task_list = $2 AND started_id = 0
+			ORDER BY priority DESC, scheduled_at, run_id, scheduled_id LIMIT $3`, domain, taskList, rowsLimit(limit))
 		if err != nil {
 			return nil, fmt.Errorf("find pending activity tasks: %w", unavailable(err))
 		}

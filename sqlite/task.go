@@ -129,14 +129,17 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 	}
 }
 
-// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, in the order of the
-// pending indexes.
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: activity tasks of the
+// highest priority first, then in the order they were stored; decision tasks in the index's order. The
+// activity order sorts every pending task of the list: only several nodes sharing one store read pending
+// tasks this way, and an SQLite store has one node.
 func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
 	var tasks []openswf.PendingTask
 	switch kind {
 	case openswf.TaskActivity:
 		rows, err := s.reader.QueryContext(ctx, "SELECT "+activityColumns+` FROM activities
-			WHERE domain = ? AND task_list = ? AND started_id = 0 LIMIT ?`, domain, taskList, rowsLimit(limit))
+			WHERE domain = ? AND task_list = ? AND started_id = 0
+			ORDER BY COALESCE(json_extract(data, '$.priority'), 0) DESC, rowid LIMIT ?`, domain, taskList, rowsLimit(limit))
 		if err != nil {
 			return nil, fmt.Errorf("find pending activity tasks: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openswf/openswf"
 )
@@ -121,6 +122,51 @@ func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		}
 		if got := find(openswf.TaskActivity, "d2", "tl", 10); len(got) != 0 {
 			t.Errorf("pending activity tasks of another domain: got %q, want none", got)
+		}
+	})
+
+	// Several nodes read a few pending tasks at a time: the highest priority first, then the longest
+	// waiting, whatever the runs' ids.
+	t.Run("FindInPriorityOrder", func(t *testing.T) {
+		s := newStore(t)
+		schedule := func(runID string, when time.Duration, prios map[int64]int32) {
+			t.Helper()
+			x := newExecution("d1", "wf-"+runID, runID)
+			tr := startTransition(x)
+			for _, id := range []int64{5, 6, 7} {
+				p, ok := prios[id]
+				if !ok {
+					continue
+				}
+				a := newActivity(x, id, "tl")
+				a.Priority, a.ScheduledAt = p, at(when)
+				if p == 100 {
+					a = started(a, 9) // held by a worker: not pending, whatever its priority
+				}
+				tr.PutActivities = append(tr.PutActivities, a)
+			}
+			mustApply(t, s, tr)
+		}
+		schedule("run-z", time.Second, map[int64]int32{5: 0, 6: 10})
+		schedule("run-b", 2*time.Second, map[int64]int32{5: 10, 6: -5, 7: 100})
+		schedule("run-a", 3*time.Second, map[int64]int32{5: 10})
+		find := func(limit int) []string {
+			t.Helper()
+			ps, err := s.FindPendingTasks(t.Context(), openswf.TaskActivity, "d1", "tl", limit)
+			if err != nil {
+				t.Fatalf("FindPendingTasks(limit %d): %v", limit, err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, fmt.Sprintf("%s/%d:%d", p.RunID, p.ScheduledID, p.Priority))
+			}
+			return got
+		}
+		if got, want := find(3), []string{"run-z/6:10", "run-b/5:10", "run-a/5:10"}; !slices.Equal(got, want) {
+			t.Errorf("the first 3 pending tasks: %q, want %q", got, want)
+		}
+		if got, want := find(10), []string{"run-z/6:10", "run-b/5:10", "run-a/5:10", "run-z/5:0", "run-b/6:-5"}; !slices.Equal(got, want) {
+			t.Errorf("every pending task: %q, want %q", got, want)
 		}
 	})
 
