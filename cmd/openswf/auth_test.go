@@ -45,6 +45,13 @@ func TestInspect_AccessControl(t *testing.T) {
 	}
 	home := t.TempDir()
 	mustWrite(t, filepath.Join(home, ".aws", "credentials"), "[reader]\naws_access_key_id = AKIAREADER\naws_secret_access_key = reader-secret\n")
+	helper := filepath.Join(home, "reader creds.sh")
+	mustWrite(t, helper, "#!/bin/sh\nprintf '{\"Version\": 1, \"AccessKeyId\": \"AKIAREADER\", \"SecretAccessKey\": \"%s\"}' \"$1\"\n")
+	if err := chmodX(helper); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(home, ".aws", "config"), "[profile proc]\ncredential_process = '"+helper+"' reader-secret\n"+
+		"[profile badproc]\ncredential_process = '"+helper+"' guess\n")
 	reader := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAREADER", "AWS_SECRET_ACCESS_KEY": "reader-secret"}
 
 	for _, tc := range []struct {
@@ -57,6 +64,9 @@ func TestInspect_AccessControl(t *testing.T) {
 		{name: "reader from the environment", env: reader, args: []string{"executions", "list", "--domain", "payments"}, want: exitOK},
 		{name: "reader from a profile", env: map[string]string{"HOME": home}, args: []string{"domains", "--profile", "reader"}, want: exitOK},
 		{name: "reader through AWS_PROFILE", env: map[string]string{"HOME": home, "AWS_PROFILE": "reader"}, args: []string{"domains"}, want: exitOK},
+		{name: "reader from a credential_process", env: map[string]string{"HOME": home}, args: []string{"domains", "--profile", "proc"}, want: exitOK},
+		{name: "a credential_process's wrong keys", env: map[string]string{"HOME": home}, args: []string{"domains", "--profile", "badproc"}, want: exitDenied,
+			errHas: "credential_process in " + filepath.Join(home, ".aws", "config")},
 		{name: "reader denied a domain", env: reader, args: []string{"executions", "list", "--domain", "billing"}, want: exitDenied,
 			errHas: "OperationNotPermittedFault"},
 		{name: "a refusal names the key", env: reader, args: []string{"executions", "list", "--domain", "billing"}, want: exitDenied,

@@ -38,12 +38,14 @@ var errNoProfile = errors.New("no such profile")
 //     aws_secret_access_key and aws_session_token in the credentials file (AWS_SHARED_CREDENTIALS_FILE,
 //     ~/.aws/credentials), else in the config file (AWS_CONFIG_FILE, ~/.aws/config, sections
 //     "[profile NAME]" or "[default]");
+//     with the profile's credential_process (run by process) between the two files' keys, as the AWS CLI
+//     orders them;
 //  4. otherwise anonymous credentials.
 //
 // The region: region if given, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region in the config
-// file, us-east-1. SSO, assumed roles, credential processes and instance metadata are not followed: a
-// profile that only uses them has no static keys and is refused, saying so.
-func resolveCredentials(getenv func(string) string, profile, region string) (credentials, string, error) {
+// file, us-east-1. SSO, assumed roles and instance metadata are not followed: a profile that only uses
+// them has no keys and is refused, saying so. So is a credential_process when process is nil.
+func resolveCredentials(getenv func(string) string, profile, region string, process func(command string) (credentials, error)) (credentials, string, error) {
 	explicit := profile != ""
 	if !explicit {
 		profile = getenv("AWS_PROFILE")
@@ -82,14 +84,31 @@ func resolveCredentials(getenv func(string) string, profile, region string) (cre
 			return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: getenv("AWS_SESSION_TOKEN"), Source: "the environment"}, region, nil
 		}
 	}
-	for _, f := range []struct {
-		section map[string]string
-		file    string
-	}{{credSection, credFile}, {confSection, confFile}} {
-		if id, secret := f.section["aws_access_key_id"], f.section["aws_secret_access_key"]; id != "" && secret != "" {
-			return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: f.section["aws_session_token"],
-				Source: "profile " + profile + " (" + f.file + ")"}, region, nil
+	static := func(section map[string]string, file string) (credentials, bool) {
+		id, secret := section["aws_access_key_id"], section["aws_secret_access_key"]
+		if id == "" || secret == "" {
+			return credentials{}, false
 		}
+		return credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: section["aws_session_token"],
+			Source: "profile " + profile + " (" + file + ")"}, true
+	}
+	if c, ok := static(credSection, credFile); ok {
+		return c, region, nil
+	}
+	command, file := credSection["credential_process"], credFile
+	if command == "" {
+		command, file = confSection["credential_process"], confFile
+	}
+	if command != "" && process != nil {
+		c, err := process(command)
+		if err != nil {
+			return credentials{}, "", fmt.Errorf("profile %s (%s): %w", profile, file, err)
+		}
+		c.Source = "profile " + profile + " (credential_process in " + file + ")"
+		return c, region, nil
+	}
+	if c, ok := static(confSection, confFile); ok {
+		return c, region, nil
 	}
 	if !explicit && profile != "default" && !credFound && !confFound {
 		// As the AWS CLI and SDKs refuse it: a misspelt AWS_PROFILE would otherwise sign anonymously, and
@@ -98,7 +117,7 @@ func resolveCredentials(getenv func(string) string, profile, region string) (cre
 	}
 	if credFound || confFound {
 		if explicit || profile != "default" {
-			return credentials{}, "", fmt.Errorf("profile %s has no aws_access_key_id and aws_secret_access_key: only static keys are read (docs/CLI.md)", profile)
+			return credentials{}, "", fmt.Errorf("profile %s has no aws_access_key_id and aws_secret_access_key, and no credential_process: SSO and assumed roles are not followed (docs/CLI.md)", profile)
 		}
 	}
 	return anonymous, region, nil

@@ -51,7 +51,7 @@ func TestResolveCredentials_Chain(t *testing.T) {
 		{name: "keys in the config file", profile: "cfgkeys", region: "sa-east-1", wantKey: "AKIACFG", wantRegion: "sa-east-1", wantSourceHas: "config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			creds, region, err := resolveCredentials(with(tc.env), tc.profile, tc.region)
+			creds, region, err := resolveCredentials(with(tc.env), tc.profile, tc.region, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,33 +65,33 @@ func TestResolveCredentials_Chain(t *testing.T) {
 	}
 
 	t.Run("nothing anywhere is anonymous", func(t *testing.T) {
-		creds, region, err := resolveCredentials(envMap(map[string]string{"HOME": t.TempDir()}), "", "")
+		creds, region, err := resolveCredentials(envMap(map[string]string{"HOME": t.TempDir()}), "", "", nil)
 		if err != nil || creds != anonymous || region != defaultRegion {
 			t.Errorf("got %+v %q %v, want anonymous credentials in %s", creds, region, err, defaultRegion)
 		}
 	})
 	t.Run("an unknown --profile is refused", func(t *testing.T) {
-		_, _, err := resolveCredentials(with(nil), "nosuch", "")
+		_, _, err := resolveCredentials(with(nil), "nosuch", "", nil)
 		if !errors.Is(err, errNoProfile) {
 			t.Errorf("got %v, want errNoProfile", err)
 		}
 	})
 	t.Run("an unknown AWS_PROFILE is refused", func(t *testing.T) {
-		_, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch"}), "", "")
+		_, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch"}), "", "", nil)
 		if !errors.Is(err, errNoProfile) || !contains(err.Error(), "AWS_PROFILE nosuch") {
 			t.Errorf("got %v, want errNoProfile naming AWS_PROFILE nosuch", err)
 		}
 	})
 	t.Run("an unknown AWS_PROFILE gives way to the environment's keys", func(t *testing.T) {
-		creds, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch", "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s"}), "", "")
+		creds, _, err := resolveCredentials(with(map[string]string{"AWS_PROFILE": "nosuch", "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "s"}), "", "", nil)
 		if err != nil || creds.AccessKeyID != "AKIAENV" {
 			t.Errorf("got %+v %v, want the environment's keys", creds, err)
 		}
 	})
 	t.Run("a profile without static keys is refused", func(t *testing.T) {
-		_, _, err := resolveCredentials(with(nil), "sso", "")
-		if err == nil || errors.Is(err, errNoProfile) || !contains(err.Error(), "static keys") {
-			t.Errorf("got %v, want an error saying only static keys are read", err)
+		_, _, err := resolveCredentials(with(nil), "sso", "", nil)
+		if err == nil || errors.Is(err, errNoProfile) || !contains(err.Error(), "SSO and assumed roles are not followed") {
+			t.Errorf("got %v, want an error saying SSO is not followed", err)
 		}
 	})
 }

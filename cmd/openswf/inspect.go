@@ -251,7 +251,9 @@ func (in *inspector) client(g *globals) (*client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, usagef("--endpoint %q: want a URL such as http://127.0.0.1:7740", endpoint)
 	}
-	creds, region, err := resolveCredentials(in.getenv, g.profile, g.region)
+	creds, region, err := resolveCredentials(in.getenv, g.profile, g.region, func(command string) (credentials, error) {
+		return processCredentials(context.Background(), command, in.errw, in.now())
+	})
 	if errors.Is(err, errNoProfile) {
 		return nil, &usageError{msg: err.Error()}
 	}
