@@ -192,9 +192,8 @@ type Store interface {
 	RecordHeartbeat(ctx context.Context, runID string, scheduledID, startedID int64, details *string, at time.Time) (cancelRequested bool, err error)
 
 	// FindPendingTasks returns up to limit tasks waiting for a poller on a task list, for a node whose
-	// pollers wait on a list that other nodes schedule tasks on. Activity tasks come highest priority
-	// first, then oldest first; decision tasks in the store's order (roughly oldest first). The caller
-	// orders what it gets by priority.
+	// pollers wait on a list that other nodes schedule tasks on: the highest priority first, then (roughly)
+	// the oldest.
 	FindPendingTasks(ctx context.Context, kind TaskKind, domain, taskList string, limit int) ([]PendingTask, error)
 	// CountPendingTasks counts tasks waiting for a poller on a task list.
 	CountPendingTasks(ctx context.Context, kind TaskKind, domain, taskList string) (int, error)

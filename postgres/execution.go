@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,11 +20,11 @@ const (
 	// inserted means the execution exists.
 	insertExecution = `INSERT INTO executions
 		(run_id, domain, workflow_id, open, version, start_time, close_time, decision_task_list, state,
-		 type_name, type_version, close_status)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`
+		 type_name, type_version, close_status, decision_priority, decision_scheduled_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`
 	updateExecution = `UPDATE executions
 		SET open = $1, version = $2, start_time = $3, close_time = $4, decision_task_list = $5, state = $6,
-		    close_status = $7
+		    close_status = $7, decision_priority = $10, decision_scheduled_at = $11
 		WHERE run_id = $8 AND version = $9`
 	insertTags   = `INSERT INTO execution_tags (run_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`
 	insertEvents = `INSERT INTO events (run_id, id, time, type, attrs)
@@ -137,8 +138,17 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 		return nil, fmt.Errorf("encode execution: %w", err)
 	}
 	st := &applyStep{tr: tr, state: string(state)}
+	// A scheduled decision task's list, priority and time: the pending index's columns.
+	var decisionPriority int32
+	var decisionAt int64
 	if x.Decision.Scheduled() {
 		st.decisionTaskList = &x.Decision.TaskList
+		if p, err := strconv.ParseInt(x.Decision.Priority, 10, 32); err == nil {
+			decisionPriority = int32(p)
+		}
+		if !x.Decision.ScheduledAt.IsZero() {
+			decisionAt = clampNanos(x.Decision.ScheduledAt)
+		}
 	}
 	if !x.Open && x.CloseStatus != "" {
 		st.closeStatus = &x.CloseStatus
@@ -149,13 +159,13 @@ func prepareStep(tr *openswf.Transition) (*applyStep, error) {
 	if tr.Create {
 		st.first = stmt{insertExecution, []any{x.RunID, x.Domain, x.WorkflowID, x.Open, x.Version,
 			nanos(x.StartedAt), nanos(x.ClosedAt), st.decisionTaskList, st.state,
-			x.Type.Name, x.Type.Version, st.closeStatus}}
+			x.Type.Name, x.Type.Version, st.closeStatus, decisionPriority, decisionAt}}
 		if len(x.TagList) > 0 {
 			st.rest = append(st.rest, stmt{insertTags, []any{x.RunID, x.TagList}})
 		}
 	} else {
 		st.first = stmt{updateExecution, []any{x.Open, x.Version, nanos(x.StartedAt), nanos(x.ClosedAt),
-			st.decisionTaskList, st.state, st.closeStatus, x.RunID, x.Version - 1}}
+			st.decisionTaskList, st.state, st.closeStatus, x.RunID, x.Version - 1, decisionPriority, decisionAt}}
 	}
 
 	if n := len(tr.Events); n > 0 {

@@ -77,8 +77,8 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 }
 
 // TestMigrate_PendingOrderBackfill opens a store on a schema as it was before migration 3, with pending
-// activity tasks stored: the migration fills the new columns from what each row holds, and the tasks come
-// out highest priority first, then oldest.
+// activity and decision tasks stored: the migration fills the new columns from what each row holds (a
+// decision priority that is no integer as 0), and the tasks come out highest priority first, then oldest.
 func TestMigrate_PendingOrderBackfill(t *testing.T) {
 	url := pgtest.Schema(t)
 	ctx := context.Background()
@@ -88,12 +88,15 @@ func TestMigrate_PendingOrderBackfill(t *testing.T) {
 	}
 	t0 := time.Date(2026, 12, 3, 1, 2, 3, 456789000, time.UTC)
 	for i, run := range []struct {
-		id    string
-		prios []int32
-	}{{"run-z", []int32{0, 10}}, {"run-b", []int32{10, -5}}, {"run-a", []int32{10}}} {
+		id       string
+		prios    []int32
+		decision string
+	}{{"run-z", []int32{0, 10}, "-7"}, {"run-b", []int32{10, -5}, "12"}, {"run-a", []int32{10}, "+3"}} {
 		x := &openswf.Execution{Domain: "d", WorkflowID: "wf-" + run.id, RunID: run.id,
 			Type: openswf.WorkflowType{Name: "wf", Version: "1"}, Version: 1, Open: true, StartedAt: t0,
-			TaskList: "deciders", ExecStartToClose: "3600", TaskStartToClose: "30", ChildPolicy: "TERMINATE", NextEventID: 2}
+			TaskList: "deciders", ExecStartToClose: "3600", TaskStartToClose: "30", ChildPolicy: "TERMINATE", NextEventID: 2,
+			Decision: openswf.DecisionTaskState{ScheduledID: 1, TaskList: "deciders", Priority: run.decision,
+				ScheduledAt: t0.Add(time.Duration(i) * time.Second)}}
 		tr := &openswf.Transition{Execution: x, Create: true, Events: []openswf.HistoryEvent{{ID: 1, Time: t0,
 			Type: openswf.EventWorkflowExecutionStarted, Attributes: json.RawMessage(`{}`)}}}
 		for j, p := range run.prios {
@@ -116,6 +119,10 @@ func TestMigrate_PendingOrderBackfill(t *testing.T) {
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, `ALTER TABLE activities DROP COLUMN priority, DROP COLUMN scheduled_at;
 		CREATE INDEX activities_pending ON activities (domain, task_list) WHERE started_id = 0;
+		ALTER TABLE executions DROP COLUMN decision_priority, DROP COLUMN decision_scheduled_at;
+		CREATE INDEX executions_pending_decisions ON executions (domain, decision_task_list)
+			WHERE decision_task_list IS NOT NULL;
+		UPDATE executions SET state = jsonb_set(state::jsonb, '{decision,priority}', '"high"')::text WHERE run_id = 'run-z';
 		DELETE FROM schema_migrations WHERE version >= 3`); err != nil {
 		t.Fatalf("undo migration 3: %v", err)
 	}
@@ -143,5 +150,16 @@ func TestMigrate_PendingOrderBackfill(t *testing.T) {
 	}
 	if want := []string{"run-z/6", "run-b/5", "run-a/5", "run-z/5", "run-b/6"}; !slices.Equal(got, want) {
 		t.Errorf("pending tasks after the migration: %q, want %q", got, want)
+	}
+	if ps, err = s.FindPendingTasks(ctx, openswf.TaskDecision, "d", "deciders", 10); err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s:%d", p.RunID, p.Priority))
+	}
+	// run-z's priority, made unreadable before the migration, counts as 0.
+	if want := []string{"run-b:12", "run-a:3", "run-z:0"}; !slices.Equal(got, want) {
+		t.Errorf("pending decision tasks after the migration: %q, want %q", got, want)
 	}
 }

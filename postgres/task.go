@@ -196,9 +196,8 @@ func (s *Store) CountOpenTasks(ctx context.Context) (openswf.OpenTaskCounts, err
 	return c, nil
 }
 
-// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: activity tasks of the
-// highest priority first, then the longest waiting (the pending index's order); decision tasks in the
-// index's order.
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: the highest priority
+// first, then the longest waiting, the pending indexes' order.
 func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
 	switch kind {
 	case openswf.TaskActivity:
@@ -219,7 +218,8 @@ func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, dom
 		return tasks, nil
 	case openswf.TaskDecision:
 		rows, err := s.pool.Query(ctx, `SELECT run_id, state FROM executions
-			WHERE domain = $1 AND decision_task_list = $2 LIMIT $3`, domain, taskList, rowsLimit(limit))
+			WHERE domain = $1 AND decision_task_list = $2
+			ORDER BY decision_priority DESC, decision_scheduled_at, run_id LIMIT $3`, domain, taskList, rowsLimit(limit))
 		if err != nil {
 			return nil, fmt.Errorf("find pending decision tasks: %w", unavailable(err))
 		}

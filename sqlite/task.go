@@ -129,10 +129,10 @@ func (s *Store) loadPendingDecisions(ctx context.Context, fn func(openswf.Pendin
 	}
 }
 
-// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: activity tasks of the
-// highest priority first, then in the order they were stored; decision tasks in the index's order. The
-// activity order sorts every pending task of the list: only several nodes sharing one store read pending
-// tasks this way, and an SQLite store has one node.
+// FindPendingTasks returns up to limit tasks waiting for a poller on a task list: the highest priority
+// first, then activity tasks in the order they were stored and decision tasks in the order of their runs.
+// It sorts every pending task of the list: only several nodes sharing one store read pending tasks this
+// way, and an SQLite store has one node.
 func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, domain, taskList string, limit int) ([]openswf.PendingTask, error) {
 	var tasks []openswf.PendingTask
 	switch kind {
@@ -156,7 +156,9 @@ func (s *Store) FindPendingTasks(ctx context.Context, kind openswf.TaskKind, dom
 		}
 	case openswf.TaskDecision:
 		rows, err := s.reader.QueryContext(ctx, `SELECT run_id, state FROM executions
-			WHERE domain = ? AND decision_task_list = ? LIMIT ?`, domain, taskList, rowsLimit(limit))
+			WHERE domain = ? AND decision_task_list = ?
+			ORDER BY CAST(COALESCE(json_extract(state, '$.decision.priority'), '0') AS INTEGER) DESC, rowid LIMIT ?`,
+			domain, taskList, rowsLimit(limit))
 		if err != nil {
 			return nil, fmt.Errorf("find pending decision tasks: %w", err)
 		}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,8 @@ func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		schedule := func(runID string, when time.Duration, prios map[int64]int32) {
 			t.Helper()
 			x := newExecution("d1", "wf-"+runID, runID)
+			// The run's decision task: the priority of the highest of its activity tasks.
+			x.Decision.Priority, x.Decision.ScheduledAt = fmt.Sprint(slices.Max(slices.Collect(maps.Values(prios)))), at(when)
 			tr := startTransition(x)
 			for _, id := range []int64{5, 6, 7} {
 				p, ok := prios[id]
@@ -152,7 +155,11 @@ func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		schedule("run-a", 3*time.Second, map[int64]int32{5: 10})
 		find := func(limit int) []string {
 			t.Helper()
-			ps, err := s.FindPendingTasks(t.Context(), openswf.TaskActivity, "d1", "tl", limit)
+			kind, list := openswf.TaskActivity, "tl"
+			if limit < 0 {
+				kind, list, limit = openswf.TaskDecision, "deciders", -limit
+			}
+			ps, err := s.FindPendingTasks(t.Context(), kind, "d1", list, limit)
 			if err != nil {
 				t.Fatalf("FindPendingTasks(limit %d): %v", limit, err)
 			}
@@ -167,6 +174,10 @@ func testPendingTasks(t *testing.T, newStore func(t *testing.T) openswf.Store) {
 		}
 		if got, want := find(10), []string{"run-z/6:10", "run-b/5:10", "run-a/5:10", "run-z/5:0", "run-b/6:-5"}; !slices.Equal(got, want) {
 			t.Errorf("every pending task: %q, want %q", got, want)
+		}
+		// Decision tasks (a negative limit): run-b's is of priority 100.
+		if got, want := find(-2), []string{"run-b/2:100", "run-z/2:10"}; !slices.Equal(got, want) {
+			t.Errorf("the first 2 pending decision tasks: %q, want %q", got, want)
 		}
 	})
 
