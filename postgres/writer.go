@@ -317,9 +317,13 @@ func (s *Store) tryBatch(batch []*op) (errs []error, broken int, err error) {
 			// the prefix (BEGIN, the previous op's RELEASE) must still go. Nothing to roll back.
 			w.prefix = w.prefix[:mark]
 		case isSentinel(errs[i]):
+			// In the simple protocol, in one message: when a statement failed, the transaction is aborted
+			// and PostgreSQL prepares nothing until the rollback, and pgx has dropped the failed batch's
+			// statements from its cache.
 			w.prefix = w.prefix[:0]
-			if _, err := w.pipeline(stmt{sql: "ROLLBACK TO SAVEPOINT op"}, stmt{sql: "RELEASE SAVEPOINT op"}); err != nil {
-				return nil, -1, fmt.Errorf("roll back op after %w: %w", errs[i], err)
+			s.roundTrips.Add(1)
+			if _, err := c.Exec(ctx, "ROLLBACK TO SAVEPOINT op; RELEASE SAVEPOINT op"); err != nil {
+				return nil, -1, fmt.Errorf("roll back op after %v: %w", errs[i], err)
 			}
 		case retryable(errs[i]) || c.Conn().IsClosed():
 			return nil, -1, errs[i]

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -132,5 +133,43 @@ func TestWriter_CommitOfAnAbortedTransactionFails(t *testing.T) {
 	}
 	if _, err := s.Secret(context.Background(), "lost", func() ([]byte, error) { return nil, errors.New("absent") }); err == nil {
 		t.Errorf("the aborted batch's insert was committed")
+	}
+}
+
+// An op whose statement fails (a unique violation, reported as a conflict) after another op of its batch
+// released its savepoint is rolled back to its own savepoint: the other op commits, and the failing op is
+// answered with its conflict, on a fresh connection (no statement prepared yet) as on a used one. In an
+// aborted transaction PostgreSQL prepares nothing, so the rollback must not need a statement prepared.
+func TestWriter_StatementErrorAfterAnotherOp(t *testing.T) {
+	s, err := Open(context.Background(), pgtest.Schema(t), Options{Writers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Secret(context.Background(), "dup", func() ([]byte, error) { return []byte("v"), nil }); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		name := fmt.Sprintf("kept-%d", round)
+		write := &op{run: func(w *wtx) error {
+			_, err := w.exec("INSERT INTO secrets (name, value) VALUES ($1, 'v')", name)
+			return err
+		}}
+		clash := &op{run: func(w *wtx) error {
+			if _, err := w.exec("INSERT INTO secrets (name, value) VALUES ('dup', 'v')"); err != nil {
+				return fmt.Errorf("clash: %w: %w", err, openswf.ErrConflict)
+			}
+			return errors.New("the duplicate was inserted")
+		}}
+		errs, broken, err := s.tryBatch([]*op{write, clash})
+		if err != nil || broken >= 0 {
+			t.Fatalf("round %d: broken %d, %v", round, broken, err)
+		}
+		if errs[0] != nil || !errors.Is(errs[1], openswf.ErrConflict) {
+			t.Fatalf("round %d: outcomes %v, want nil and a conflict", round, errs)
+		}
+		if v, err := s.Secret(context.Background(), name, func() ([]byte, error) { return nil, errors.New("absent") }); err != nil || string(v) != "v" {
+			t.Errorf("round %d: the first op's write: %q, %v; want it committed", round, v, err)
+		}
 	}
 }
