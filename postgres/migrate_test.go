@@ -123,6 +123,8 @@ func TestMigrate_PendingOrderBackfill(t *testing.T) {
 		CREATE INDEX executions_pending_decisions ON executions (domain, decision_task_list)
 			WHERE decision_task_list IS NOT NULL;
 		UPDATE executions SET state = jsonb_set(state::jsonb, '{decision,priority}', '"high"')::text WHERE run_id = 'run-z';
+		UPDATE activities SET data = jsonb_set(data::jsonb, '{scheduledAt}', '"0001-01-01T00:00:00Z"')::text WHERE run_id = 'run-a';
+		UPDATE activities SET data = jsonb_set(data::jsonb, '{scheduledAt}', '"9999-12-31T00:00:00Z"')::text WHERE run_id = 'run-b' AND scheduled_id = 5;
 		DELETE FROM schema_migrations WHERE version >= 3`); err != nil {
 		t.Fatalf("undo migration 3: %v", err)
 	}
@@ -148,7 +150,9 @@ func TestMigrate_PendingOrderBackfill(t *testing.T) {
 	for _, p := range ps {
 		got = append(got, fmt.Sprintf("%s/%d", p.RunID, p.ScheduledID))
 	}
-	if want := []string{"run-z/6", "run-b/5", "run-a/5", "run-z/5", "run-b/6"}; !slices.Equal(got, want) {
+	// run-a/5's time, made Go's zero time before the migration, counts as the oldest; run-b/5's, past what
+	// nanoseconds hold, as the latest.
+	if want := []string{"run-a/5", "run-z/6", "run-b/5", "run-z/5", "run-b/6"}; !slices.Equal(got, want) {
 		t.Errorf("pending tasks after the migration: %q, want %q", got, want)
 	}
 	if ps, err = s.FindPendingTasks(ctx, openswf.TaskDecision, "d", "deciders", 10); err != nil {
