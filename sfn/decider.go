@@ -336,11 +336,14 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		}
 		e := r.closeTask(a.ScheduledEventID)
 		failed := asl.TaskFailed{TaskID: e.ID, Error: optional(a.Reason), Cause: optional(a.Details)}
-		switch e.Kind {
-		case kindCallback:
+		switch {
+		case e.Kind == kindCallback:
 			return r.feedEnd(heldEnd{Failed: &failed})
-		case kindWork:
-			delete(r.st.Held, e.ID) // the request failed: what came for it has nothing left to end
+		case e.Kind == kindWork && len(r.st.Held[e.ID]) > 0:
+			// The request was made (its child ended, or its callback was answered) and a later attempt
+			// failed: a worker lost after the first attempt, whose retry found the child closed. The end
+			// stands.
+			return r.feedHeld(e.ID)
 		}
 		return r.feed(failed)
 	case openswf.EventActivityTaskTimedOut:
@@ -361,7 +364,9 @@ func (r *round) event(x *openswf.Execution, ev openswf.HistoryEvent) error {
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {
 			return err
 		}
-		r.closeTask(a.ScheduledEventID)
+		if e := r.closeTask(a.ScheduledEventID); e.Kind == kindWork {
+			delete(r.st.Held, e.ID)
+		}
 	case openswf.EventTimerFired:
 		var a openswf.TimerFiredAttributes
 		if err := json.Unmarshal(ev.Attributes, &a); err != nil {

@@ -38,8 +38,8 @@ const (
 )
 
 // workDone, when set (by tests, before the service starts), runs after each integration task's work and
-// before its answer is recorded.
-var workDone func(workOrder)
+// before its answer is recorded; a failure it returns is recorded instead of the answer.
+var workDone func(workOrder) *asl.Failure
 
 // workOrder is the input of an integration task.
 type workOrder struct {
@@ -103,7 +103,9 @@ func (s *Service) integrationWorker(ctx context.Context, identity string) {
 		}
 		out, failure := s.doWork(ctx, order)
 		if workDone != nil {
-			workDone(order)
+			if f := workDone(order); f != nil {
+				out, failure = "", f
+			}
 		}
 		if failure != nil {
 			err = s.eng.FailActivity(ctx, task.TaskToken, failure.Name, deref(failure.Cause))

@@ -2,6 +2,7 @@ package sfn_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ import (
 // StartExecution answer. The parent's history still reads TaskSubmitted before TaskSucceeded, as AWS's
 // does: the end is held until the answer.
 func TestServiceTaskEndBeforeItsSubmission(t *testing.T) {
-	release := make(chan struct{})
+	release := make(chan bool)
 	restore := sfn.HoldWorkAnswers(release)
 	defer restore()
 	srv := openswftest.New(t, openswftest.Options{PollHold: 5 * time.Second})
@@ -54,11 +55,19 @@ func TestServiceTaskEndBeforeItsSubmission(t *testing.T) {
 	const before = "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted"
 	const want = before + ",TaskSubmitted,TaskSucceeded,TaskStateExited,ExecutionSucceeded"
 
-	for _, tc := range []struct{ pattern, params string }{
-		{"sync:2", `{"StateMachineArn": "CHILD"}`},
-		{"waitForTaskToken", `{"StateMachineArn": "CHILD", "Input": {"token.$": "$$.Task.Token"}}`},
+	const failedRetry = before + ",TaskSucceeded,TaskStateExited,ExecutionSucceeded"
+
+	for i, tc := range []struct {
+		pattern, params string
+		answer          bool   // the work's answer: recorded, or a failure in its place
+		want            string // the parent's history
+	}{
+		{"sync:2", `{"StateMachineArn": "CHILD"}`, true, want},
+		{"waitForTaskToken", `{"StateMachineArn": "CHILD", "Input": {"token.$": "$$.Task.Token"}}`, true, want},
+		// The answer lost and the retried request failing: the child's end stands.
+		{"sync:2", `{"StateMachineArn": "CHILD"}`, false, failedRetry},
 	} {
-		name := "parent-" + strings.NewReplacer(":", "-").Replace(tc.pattern)
+		name := fmt.Sprintf("parent-%d", i)
 		parent := machine(name, `{"StartAt": "Child", "States": {"Child": {"Type": "Task",
 		  "Resource": "arn:aws:states:::states:startExecution.`+tc.pattern+`",
 		  "Parameters": `+strings.Replace(tc.params, "CHILD", *child, 1)+`, "End": true}}}`)
@@ -88,7 +97,7 @@ func TestServiceTaskEndBeforeItsSubmission(t *testing.T) {
 		if got := history(x.ExecutionArn); got != before {
 			t.Errorf("%s: before the answer is recorded, the parent's history is\n%s\nwant\n%s", tc.pattern, got, before)
 		}
-		release <- struct{}{}
+		release <- tc.answer
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			d, err := c.DescribeExecution(ctx, &awssfn.DescribeExecutionInput{ExecutionArn: x.ExecutionArn})
@@ -106,8 +115,8 @@ func TestServiceTaskEndBeforeItsSubmission(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if got := history(x.ExecutionArn); got != want {
-			t.Errorf("%s: the parent's history is\n%s\nwant\n%s", tc.pattern, got, want)
+		if got := history(x.ExecutionArn); got != tc.want {
+			t.Errorf("%s: the parent's history is\n%s\nwant\n%s", tc.pattern, got, tc.want)
 		}
 	}
 }
