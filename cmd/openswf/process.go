@@ -32,6 +32,7 @@ func processCredentials(ctx context.Context, command string, stderr io.Writer, n
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, stderr
+	cmd.WaitDelay = 5 * time.Second // a child of the process that keeps its output open must not hang us
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("no answer within %s", processTimeout)
