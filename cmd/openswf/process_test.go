@@ -103,3 +103,40 @@ esac
 }
 
 func chmodX(file string) error { return os.Chmod(file, 0o755) }
+
+// FuzzSplitCommand checks that words quoted as a shell script would quote them come back as they were, and
+// that no line makes splitCommand panic.
+func FuzzSplitCommand(f *testing.F) {
+	f.Add("/bin/creds", "--profile", "it's \"mine\"")
+	f.Add("a b", "", "\\\t\n$`")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		splitCommand(a + b + c) // any line: words or an error, never a panic
+		words := []string{a, b, c}
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+		for _, line := range []string{strings.Join(quoted, " \t"), doubleQuoted(words)} {
+			got, err := splitCommand(line)
+			if err != nil || !slices.Equal(got, words) {
+				t.Fatalf("splitCommand(%q) = %q, %v; want %q", line, got, err, words)
+			}
+		}
+	})
+}
+
+// doubleQuoted quotes each word in double quotes, a backslash before each of " \ $ and `, and joins them.
+func doubleQuoted(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		var b strings.Builder
+		for j := range len(w) { // bytes: a word need not be UTF-8
+			if strings.IndexByte("\"\\$`", w[j]) >= 0 {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(w[j])
+		}
+		q[i] = `"` + b.String() + `"`
+	}
+	return strings.Join(q, " ")
+}
