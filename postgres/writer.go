@@ -164,7 +164,7 @@ func (r *batchRows) Err() error {
 	return r.err
 }
 
-// flushPrefix sends pending savepoint statements on their own.
+// flushPrefix sends the pending prefix (BEGIN, savepoint statements) on its own.
 func (w *wtx) flushPrefix() error {
 	if len(w.prefix) == 0 {
 		return nil
